@@ -1,0 +1,366 @@
+"""The spool: the one module that owns the on-disk event format.
+
+Hooks append one line per event to ``$CCTRACKER_HOME/spool/events.jsonl``;
+the collector's drain reads them back. A line is::
+
+    {"v":1,"id":"<32 hex>","t":"2026-03-02T09:00:00.412000Z","p":<payload>}
+
+``v`` is the format version, ``id`` a client-made unique id (the drain's
+idempotency key), ``t`` the receive time in UTC with microseconds and ``p``
+the payload exactly as Claude Code sent it (only JSON whitespace newlines
+become spaces, so one event stays one line). A payload that had to be cut
+also carries ``"cut":{"fields":N,"chars":M}``.
+
+This module is imported on the hook path, so its top level only touches
+``os``, ``time`` and ``fcntl`` (all already loaded or builtin); anything
+heavier is imported inside the rare function that needs it.
+"""
+
+import os
+import time
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; every event goes to overflow files
+    fcntl = None
+
+FORMAT_VERSION = 1
+
+#: How long a hook waits for the spool lock before writing to an overflow
+#: file instead. Writers hold the lock for ~10 µs, so 50 ms only runs out
+#: when something is badly stuck (a drain paused in a debugger, a dead NFS).
+LOCK_WAIT_MS = 50
+
+#: Payloads above this are kept with their longest strings cut. A Write of a
+#: generated file or a Read of a log can be several MB; the tracker needs
+#: the shape and the start, not the whole body.
+MAX_PAYLOAD_BYTES = 1 << 20
+
+#: When cutting, strings are shortened to this many characters first.
+CUT_STRING_CHARS = 16 * 1024
+
+ACTIVE_NAME = "events.jsonl"
+LOCK_NAME = "events.lock"
+SEGMENT_PREFIX = "segment-"
+OVERFLOW_PREFIX = "overflow-"
+SUFFIX = ".jsonl"
+
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+
+def home():
+    """The data directory: ``$CCTRACKER_HOME`` or ``~/.cctracker``."""
+    return os.environ.get("CCTRACKER_HOME") or os.path.join(
+        os.path.expanduser("~"), ".cctracker"
+    )
+
+
+def spool_dir(base=None):
+    return os.path.join(base or home(), "spool")
+
+
+def errors_dir(base=None):
+    return os.path.join(base or home(), "errors")
+
+
+def lock_path(base=None):
+    return os.path.join(spool_dir(base), LOCK_NAME)
+
+
+def ensure_dir(path):
+    """Create ``path`` (and parents) private to the user."""
+    os.makedirs(path, mode=DIR_MODE, exist_ok=True)
+    try:
+        if os.stat(path).st_mode & 0o077:
+            os.chmod(path, DIR_MODE)
+    except OSError:
+        pass
+
+
+def new_id():
+    return os.urandom(16).hex()
+
+
+def format_time(ns):
+    """UTC ISO 8601 with microseconds and a ``Z``, from epoch nanoseconds."""
+    seconds, rest = divmod(ns, 1_000_000_000)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + ".%06dZ" % (
+        rest // 1000
+    )
+
+
+def parse_time(text):
+    """ISO 8601 (any offset, ``Z`` or none = UTC) to our canonical form, or None."""
+    from datetime import datetime, timezone
+
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    value = value.astimezone(timezone.utc)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def make_line(payload, received=None, event_id=None, cut=None):
+    """One spool line (bytes, newline-terminated) for a raw JSON payload."""
+    if received is None:
+        received = format_time(time.time_ns())
+    body = payload.replace(b"\r", b" ").replace(b"\n", b" ").strip()
+    extra = b""
+    if cut:
+        extra = b',"cut":{"fields":%d,"chars":%d}' % (cut[0], cut[1])
+    return b'{"v":%d,"id":"%s","t":"%s"%s,"p":%s}\n' % (
+        FORMAT_VERSION,
+        (event_id or new_id()).encode(),
+        received.encode(),
+        extra,
+        body,
+    )
+
+
+def cut_payload(payload, limit=MAX_PAYLOAD_BYTES):
+    """Shrink an oversized JSON object by cutting its longest strings.
+
+    Returns ``(new_bytes, (fields_cut, chars_cut))`` or raises ValueError when
+    the payload is not a JSON object. Each cut string ends with a marker that
+    says how many characters were removed.
+    """
+    import json
+
+    value = json.loads(payload)
+    if not isinstance(value, dict):
+        raise ValueError("payload is not a JSON object")
+    stats = [0, 0]
+    keep = CUT_STRING_CHARS
+    while True:
+        value = _cut(value, keep, stats)
+        data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+        if len(data) <= limit or keep <= 256:
+            return data, tuple(stats)
+        keep //= 4
+
+
+def _cut(value, keep, stats):
+    if isinstance(value, str) and len(value) > keep:
+        removed = len(value) - keep
+        stats[0] += 1
+        stats[1] += removed
+        return value[:keep] + "…[cctracker: cut %d chars]" % removed
+    if isinstance(value, dict):
+        return {k: _cut(v, keep, stats) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_cut(v, keep, stats) for v in value]
+    return value
+
+
+def _write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def append(line, base=None, lock_wait_ms=LOCK_WAIT_MS):
+    """Append one line under the spool lock; on lock timeout, to an overflow file.
+
+    Returns the path written. Raises OSError only when nothing could be written.
+    """
+    directory = spool_dir(base)
+    try:
+        lock_fd = os.open(os.path.join(directory, LOCK_NAME), os.O_RDWR | os.O_CREAT, FILE_MODE)
+    except FileNotFoundError:
+        ensure_dir(directory)
+        lock_fd = os.open(os.path.join(directory, LOCK_NAME), os.O_RDWR | os.O_CREAT, FILE_MODE)
+    try:
+        if not _lock(lock_fd, lock_wait_ms):
+            return write_overflow(line, directory)
+        path = os.path.join(directory, ACTIVE_NAME)
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, FILE_MODE)
+        try:
+            size = os.fstat(fd).st_size
+            # A writer killed mid-line leaves a fragment; start on a fresh line
+            # so the fragment stays one bad line instead of spoiling ours.
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                line = b"\n" + line
+            _write_all(fd, line)
+        finally:
+            os.close(fd)
+        return path
+    finally:
+        os.close(lock_fd)  # closing releases the flock
+
+
+def _lock(fd, wait_ms):
+    if fcntl is None:
+        return False
+    deadline = time.monotonic() + wait_ms / 1000
+    delay = 0.0005
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(delay)
+            delay = min(delay * 2, 0.005)
+
+
+def write_overflow(line, directory=None):
+    """Write a line to its own overflow file, atomically (temp name, then rename)."""
+    directory = directory or spool_dir()
+    ensure_dir(directory)
+    stamp = "%d-%d-%s" % (time.time_ns(), os.getpid(), os.urandom(4).hex())
+    tmp = os.path.join(directory, ".tmp-" + stamp)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        _write_all(fd, line)
+    finally:
+        os.close(fd)
+    final = os.path.join(directory, OVERFLOW_PREFIX + stamp + SUFFIX)
+    os.rename(tmp, final)
+    return final
+
+
+def keep_error(raw, reason, base=None):
+    """Keep input we could not record under ``errors/`` with the reason."""
+    directory = errors_dir(base)
+    ensure_dir(directory)
+    stamp = "%s-%d-%s" % (
+        time.strftime("%Y%m%dT%H%M%S", time.gmtime()),
+        os.getpid(),
+        os.urandom(3).hex(),
+    )
+    path = os.path.join(directory, stamp + ".event")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        _write_all(fd, b"# reason: " + reason.encode("utf-8", "replace") + b"\n")
+        _write_all(fd, raw if isinstance(raw, bytes) else str(raw).encode("utf-8", "replace"))
+    finally:
+        os.close(fd)
+    return path
+
+
+# --- the reading side (collector) -------------------------------------------
+
+
+def rotate(base=None, lock_wait_ms=5000):
+    """Close the active spool file as a segment, under the lock.
+
+    Writers open the active file only while holding the lock, so after the
+    rename no writer can still be appending to the segment.
+    """
+    directory = spool_dir(base)
+    active = os.path.join(directory, ACTIVE_NAME)
+    try:
+        if os.path.getsize(active) == 0:
+            return None
+    except FileNotFoundError:
+        return None
+    ensure_dir(directory)
+    lock_fd = os.open(os.path.join(directory, LOCK_NAME), os.O_RDWR | os.O_CREAT, FILE_MODE)
+    try:
+        if not _lock(lock_fd, lock_wait_ms):
+            return None
+        target = os.path.join(directory, "%s%020d%s" % (SEGMENT_PREFIX, time.time_ns(), SUFFIX))
+        try:
+            os.rename(active, target)
+        except FileNotFoundError:
+            return None
+        return target
+    finally:
+        os.close(lock_fd)
+
+
+def pending_files(base=None):
+    """Closed segments and overflow files, oldest first (by name time stamp)."""
+    directory = spool_dir(base)
+    try:
+        names = os.listdir(directory)
+    except FileNotFoundError:
+        return []
+    files = [
+        n
+        for n in names
+        if n.endswith(SUFFIX) and (n.startswith(SEGMENT_PREFIX) or n.startswith(OVERFLOW_PREFIX))
+    ]
+
+    def stamp(name):
+        core = name.split("-", 1)[1]
+        return int(core.split("-", 1)[0].split(".", 1)[0])
+
+    return [os.path.join(directory, n) for n in sorted(files, key=stamp)]
+
+
+def backlog(base=None):
+    """(files, bytes) waiting to be drained, the active file included."""
+    directory = spool_dir(base)
+    count = size = 0
+    for path in pending_files(base) + [os.path.join(directory, ACTIVE_NAME)]:
+        try:
+            s = os.path.getsize(path)
+        except FileNotFoundError:
+            continue
+        if s:
+            count += 1
+            size += s
+    return count, size
+
+
+class SpoolLine:
+    """One parsed spool line."""
+
+    __slots__ = ("version", "id", "received", "payload", "cut", "raw")
+
+    def __init__(self, version, id, received, payload, cut, raw):
+        self.version = version
+        self.id = id
+        self.received = received
+        self.payload = payload
+        self.cut = cut
+        self.raw = raw
+
+
+def parse_line(raw):
+    """Parse one line; returns SpoolLine or raises ValueError with the reason."""
+    import orjson
+
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as e:
+        raise ValueError("not JSON: %s" % e) from None
+    if not isinstance(value, dict):
+        raise ValueError("spool line is not an object")
+    version = value.get("v")
+    if version != FORMAT_VERSION:
+        raise ValueError("unknown spool format version %r" % (version,))
+    event_id, received, payload = value.get("id"), value.get("t"), value.get("p")
+    if not isinstance(event_id, str) or not event_id:
+        raise ValueError("missing event id")
+    if not isinstance(received, str):
+        raise ValueError("missing receive time")
+    if not isinstance(payload, dict):
+        raise ValueError("payload is not a JSON object")
+    return SpoolLine(version, event_id, received, payload, value.get("cut"), raw)
+
+
+def read_lines(path):
+    """Yield (raw_line, complete) for a closed spool file.
+
+    The last line lacks its newline only when its writer died mid-write;
+    it is yielded with ``complete=False`` so the drain can keep it aside.
+    """
+    with open(path, "rb") as f:
+        data = f.read()
+    if not data:
+        return
+    lines = data.split(b"\n")
+    tail = lines.pop()
+    for line in lines:
+        if line.strip():
+            yield line, True
+    if tail.strip():
+        yield tail, False

@@ -1,0 +1,1 @@
+"""cctracker's collector: drain, store, analyse and serve what the hooks captured."""

@@ -1,0 +1,1 @@
+"""Analytics: the time model, metrics, tokens and cost, learning patterns."""

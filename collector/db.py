@@ -1,0 +1,96 @@
+"""The one place apsw connections are made and set up."""
+
+import os
+
+import apsw
+import apsw.bestpractice  # noqa: F401  (documents where the settings come from)
+
+from cctracker_client import spool
+
+#: Readers (Datasette, the API) may hold the database briefly; writers retry
+#: for this long before giving up with BusyError.
+BUSY_TIMEOUT_MS = 5000
+
+DB_NAME = "cctracker.db"
+
+
+def default_path(base=None):
+    return os.path.join(base or spool.home(), DB_NAME)
+
+
+def _wal(conn):
+    conn.execute("pragma journal_mode=wal")
+
+
+def _synchronous(conn):
+    # WAL + NORMAL is durable against process crashes; only an OS crash can
+    # lose the last commits, which the spool would replay anyway.
+    conn.execute("pragma synchronous=normal")
+
+
+def _foreign_keys(conn):
+    conn.execute("pragma foreign_keys=on")
+
+
+def _busy(conn):
+    conn.set_busy_timeout(BUSY_TIMEOUT_MS)
+
+
+def _no_dqs(conn):
+    conn.config(apsw.SQLITE_DBCONFIG_DQS_DML, 0)
+    conn.config(apsw.SQLITE_DBCONFIG_DQS_DDL, 0)
+
+
+# Pragmas go one per execute (several in one string are not all applied).
+SETUP = (_busy, _wal, _synchronous, _foreign_keys, _no_dqs)
+
+
+def connect(path=None, readonly=False, migrate=True):
+    """Open the tracker database, set it up and bring its schema up to date."""
+    path = path or default_path()
+    if not readonly:
+        spool.ensure_dir(os.path.dirname(os.path.abspath(path)))
+    flags = apsw.SQLITE_OPEN_READONLY if readonly else (
+        apsw.SQLITE_OPEN_READWRITE | apsw.SQLITE_OPEN_CREATE
+    )
+    conn = apsw.Connection(path, flags=flags)
+    for step in SETUP:
+        if readonly and step is _wal:
+            continue
+        step(conn)
+    if not readonly:
+        _private(path)
+        if migrate:
+            from .migrations import migrate as run_migrations
+
+            run_migrations(conn)
+    return conn
+
+
+def _private(path):
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.chmod(path + suffix, spool.FILE_MODE)
+        except FileNotFoundError:
+            pass
+
+
+def rows(conn, sql, params=()):
+    """Run a query and return a list of dicts (column name -> value)."""
+    cursor = conn.execute(sql, params)
+    try:
+        names = [d[0] for d in cursor.getdescription()]
+    except apsw.ExecutionCompleteError:
+        return []
+    return [dict(zip(names, row)) for row in cursor]
+
+
+def one(conn, sql, params=()):
+    found = rows(conn, sql, params)
+    return found[0] if found else None
+
+
+def scalar(conn, sql, params=()):
+    for row in conn.execute(sql, params):
+        return row[0]
+    return None

@@ -1,0 +1,1 @@
+"""Hybrid search: FTS5 BM25 plus wordllama vectors."""

@@ -1,0 +1,35 @@
+"""Shared fixtures: every test gets its own CCTRACKER_HOME."""
+
+import os
+import pathlib
+import socket
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+HOOK_FIXTURES = SHARED / "fixtures" / "hooks"
+TRANSCRIPTS = SHARED / "fixtures" / "transcripts"
+PYTHON = sys.executable
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch):
+    """A private data directory for each test."""
+    path = tmp_path / "cctracker-home"
+    monkeypatch.setenv("CCTRACKER_HOME", str(path))
+    monkeypatch.delenv("CCTRACKER_EVENT_TIME", raising=False)
+    monkeypatch.delenv("CCTRACKER_TOKEN", raising=False)
+    return path
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def port():
+    return free_port()
