@@ -12,14 +12,15 @@ from . import spool
 __all__ = ["record", "spool"]
 
 
-def record(payload, received=None, base=None):
+def record(payload, received=None, base=None, project_dir=None):
     """Append one hook event to the spool. Returns True if it was recorded.
 
     ``payload`` is the raw JSON text (bytes or str) of one hook event, or a
-    dict. ``received`` overrides the receive time (ISO 8601).
+    dict. ``received`` overrides the receive time (ISO 8601); ``project_dir``
+    is ``CLAUDE_PROJECT_DIR`` from the hook's environment.
     """
     try:
-        return _record(payload, received, base)
+        return _record(payload, received, base, project_dir)
     except Exception as e:  # the hook must never fail because of us
         try:
             spool.keep_error(_as_bytes(payload), "record failed: %r" % (e,), base)
@@ -38,7 +39,7 @@ def _as_bytes(payload):
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _record(payload, received, base):
+def _record(payload, received, base, project_dir=None):
     raw = _as_bytes(payload).strip()
     reason = check(raw)
     if reason:
@@ -57,7 +58,7 @@ def _record(payload, received, base):
         except ValueError as e:
             spool.keep_error(raw, "oversized and unreadable: %s" % e, base)
             return False
-    line = spool.make_line(raw, received, cut=cut)
+    line = spool.make_line(raw, received, cut=cut, project_dir=project_dir)
     spool.append(line, base)
     return True
 

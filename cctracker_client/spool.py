@@ -104,14 +104,20 @@ def parse_time(text):
     return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def make_line(payload, received=None, event_id=None, cut=None):
-    """One spool line (bytes, newline-terminated) for a raw JSON payload."""
+def make_line(payload, received=None, event_id=None, cut=None, project_dir=None):
+    """One spool line (bytes, newline-terminated) for a raw JSON payload.
+
+    ``project_dir`` is the hook's ``CLAUDE_PROJECT_DIR``: it names the project
+    even when ``cwd`` has moved into a subfolder or a worktree.
+    """
     if received is None:
         received = format_time(time.time_ns())
     body = payload.replace(b"\r", b" ").replace(b"\n", b" ").strip()
     extra = b""
     if cut:
         extra = b',"cut":{"fields":%d,"chars":%d}' % (cut[0], cut[1])
+    if project_dir:
+        extra += b',"d":"' + _json_string(project_dir) + b'"'
     return b'{"v":%d,"id":"%s","t":"%s"%s,"p":%s}\n' % (
         FORMAT_VERSION,
         (event_id or new_id()).encode(),
@@ -119,6 +125,20 @@ def make_line(payload, received=None, event_id=None, cut=None):
         extra,
         body,
     )
+
+
+def _json_string(text):
+    """Escape a str for a JSON string literal without importing json."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch == '"' or ch == "\\":
+            out.append("\\" + ch)
+        elif code < 0x20 or 0xD800 <= code <= 0xDFFF:
+            out.append("\\u%04x" % code)
+        else:
+            out.append(ch)
+    return "".join(out).encode("utf-8")
 
 
 def cut_payload(payload, limit=MAX_PAYLOAD_BYTES):
@@ -313,14 +333,15 @@ def backlog(base=None):
 class SpoolLine:
     """One parsed spool line."""
 
-    __slots__ = ("version", "id", "received", "payload", "cut", "raw")
+    __slots__ = ("version", "id", "received", "payload", "cut", "project_dir", "raw")
 
-    def __init__(self, version, id, received, payload, cut, raw):
+    def __init__(self, version, id, received, payload, cut, project_dir, raw):
         self.version = version
         self.id = id
         self.received = received
         self.payload = payload
         self.cut = cut
+        self.project_dir = project_dir
         self.raw = raw
 
 
@@ -344,7 +365,8 @@ def parse_line(raw):
         raise ValueError("missing receive time")
     if not isinstance(payload, dict):
         raise ValueError("payload is not a JSON object")
-    return SpoolLine(version, event_id, received, payload, value.get("cut"), raw)
+    project_dir = value.get("d") if isinstance(value.get("d"), str) else None
+    return SpoolLine(version, event_id, received, payload, value.get("cut"), project_dir, raw)
 
 
 def read_lines(path):
