@@ -1,0 +1,246 @@
+"""The drain: spool files into SQLite exactly once.
+
+1. The active spool file is closed as a segment under the spool lock.
+2. Every closed segment and overflow file is read; lines are sorted by
+   receive time (overflow files interleave with segments).
+3. Events are applied in batches, each batch one transaction: the raw event
+   is inserted with its client-made id (``insert or ignore``) and, only when
+   it is new, applied to the session model in the same transaction. A crash
+   anywhere rolls back the batch; the files are deleted only after every
+   batch committed, so a re-run sees the same lines and skips what is done.
+4. Sessions idle longer than the setting are closed as ``timeout``.
+"""
+
+import dataclasses
+import datetime
+import os
+import threading
+
+import apsw
+import orjson
+
+from cctracker_client import spool
+
+from . import timeutil
+from .model import Model
+from .redact import redact_text
+
+#: Events per transaction: large enough to amortise the commit, small enough
+#: that readers (API, Datasette) never wait long for the write lock.
+BATCH_SIZE = 2000
+
+
+@dataclasses.dataclass
+class DrainStats:
+    files: int = 0
+    lines: int = 0
+    events: int = 0          # new events applied
+    duplicates: int = 0      # already in the database (a re-run after a crash)
+    skipped: int = 0         # excluded projects
+    bad_lines: int = 0       # kept under errors/ with their reason
+    failed: int = 0          # stored raw, but the model could not apply them
+    transcripts: int = 0
+    timed_out: int = 0
+
+    def as_dict(self):
+        return dataclasses.asdict(self)
+
+
+class Drainer:
+    """Drains the spool under ``config.home`` into an open connection."""
+
+    def __init__(self, conn, config, privacy=None):
+        from .privacy import Privacy
+
+        self.conn = conn
+        self.config = config
+        self.privacy = privacy or Privacy(config)
+        self._pending_transcripts = {}
+        self._pending_commits = {}
+
+    def drain_once(self):
+        stats = DrainStats()
+        spool.rotate(self.config.home)
+        files = spool.pending_files(self.config.home)
+        events = []
+        for order, path in enumerate(files):
+            stats.files += 1
+            for number, (raw, complete) in enumerate(spool.read_lines(path)):
+                stats.lines += 1
+                if not complete:
+                    self._bad(raw, "torn line: its writer died mid-write", path, stats)
+                    continue
+                try:
+                    line = spool.parse_line(raw)
+                except ValueError as e:
+                    self._bad(raw, str(e), path, stats)
+                    continue
+                at = timeutil.normalize(line.received)
+                if at is None:
+                    self._bad(raw, "bad receive time %r" % line.received, path, stats)
+                    continue
+                events.append((at, order, number, line))
+        events.sort(key=lambda e: e[:3])
+        for start in range(0, len(events), BATCH_SIZE):
+            self._apply_batch(events[start:start + BATCH_SIZE], stats)
+        for path in files:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+        stats.timed_out = self.close_idle_sessions()
+        return stats
+
+    def _bad(self, raw, reason, path, stats):
+        stats.bad_lines += 1
+        text = raw.decode("utf-8", "replace")
+        spool.keep_error(redact_text(text).encode(), "%s (from %s)" % (reason, os.path.basename(path)),
+                         self.config.home)
+
+    def _apply_batch(self, batch, stats):
+        conn = self.conn
+        model = Model(conn, self.config, self.privacy, on_commit=self._commit_seen,
+                      on_transcript=self._transcript_seen)
+        self._pending_transcripts = {}
+        self._pending_commits = {}
+        with conn:
+            for at, _, _, line in batch:
+                payload = line.payload
+                if self.privacy.excluded(line.project_dir or payload.get("cwd")):
+                    stats.skipped += 1
+                    continue
+                stored = orjson.dumps(self.privacy.payload(payload)).decode()
+                name = payload.get("hook_event_name")
+                uuid = payload.get("session_id")
+                conn.execute(
+                    "insert or ignore into raw_events (event_uid, received_at, session_uuid,"
+                    " hook_event_name, payload, cut) values (?, ?, ?, ?, ?, ?)",
+                    (line.id, at, uuid if isinstance(uuid, str) else None,
+                     name if isinstance(name, str) else None, stored,
+                     orjson.dumps(line.cut).decode() if line.cut else None),
+                )
+                if conn.changes() == 0:
+                    stats.duplicates += 1
+                    continue
+                try:
+                    with conn:  # a savepoint: one bad event never spoils the batch
+                        model.apply(line.id, at, payload, line.project_dir)
+                    stats.events += 1
+                except (apsw.ConstraintError, ValueError, TypeError, KeyError, AttributeError) as e:
+                    stats.failed += 1
+                    conn.execute(
+                        "insert into drain_errors (at, source, reason, line) values (?, ?, ?, ?)",
+                        (timeutil.now(), line.id, "%s: %s" % (type(e).__name__, e), None),
+                    )
+            stats.transcripts += self._run_transcripts()
+            self._run_git()
+
+    # --- work deferred to the end of a batch ---------------------------------
+
+    def _transcript_seen(self, session_id, path, agent_id):
+        self._pending_transcripts[(path, agent_id)] = session_id
+
+    def _commit_seen(self, project_id, session_id):
+        if project_id is not None:
+            self._pending_commits.setdefault(project_id, set()).add(session_id)
+
+    def _run_transcripts(self):
+        """Read the transcripts that Stop, SubagentStop and SessionEnd pointed at.
+
+        A transcript is enrichment (model, thinking, tokens): one that cannot
+        be read is counted in ``drain_errors`` and never blocks the events.
+        """
+        if not self._pending_transcripts:
+            return 0
+        done = 0
+        for (path, agent_id), session_id in self._pending_transcripts.items():
+            uuid = self.conn.execute("select session_uuid from sessions where id = ?", (session_id,)).fetchone()[0]
+            try:
+                from . import transcript_store
+
+                with self.conn:
+                    result = transcript_store.ingest_file(self.conn, path, session_uuid=uuid, agent_id=agent_id,
+                                                          config=self.config)
+            except Exception as e:  # noqa: BLE001 - counted and kept below
+                self.conn.execute(
+                    "insert into drain_errors (at, source, reason, line) values (?, ?, ?, null)",
+                    (timeutil.now(), path, "transcript: %s: %s" % (type(e).__name__, e)))
+                continue
+            done += 1 if result and not result.get("missing") else 0
+        return done
+
+    def _run_git(self):
+        if not self._pending_commits:
+            return
+        from . import gitops
+
+        for project_id, session_ids in self._pending_commits.items():
+            project = self.conn.execute("select path, is_git from projects where id = ?", (project_id,)).fetchone()
+            if not project or not project[1]:
+                continue
+            marks = ",".join("?" * len(session_ids))
+            since = self.conn.execute(
+                "select min(started_at) from sessions where id in (%s)" % marks, tuple(session_ids)).fetchone()[0]
+            gitops.sync_commits(self.conn, project_id=project_id, repo_path=project[0], since=since)
+
+    # --- sessions that stopped without SessionEnd ----------------------------
+
+    def close_idle_sessions(self, now=None):
+        now = now or datetime.datetime.now(datetime.timezone.utc)
+        cutoff = timeutil.format(now - datetime.timedelta(minutes=self.config.session_idle_minutes))
+        conn = self.conn
+        idle = conn.execute(
+            "select id, last_event_at from sessions where status = 'active' and last_event_at < ?",
+            (cutoff,)).fetchall()
+        if not idle:
+            return 0
+        model = Model(conn, self.config, self.privacy)
+        with conn:
+            for session_id, last in idle:
+                model._interrupt_open_turn(session_id, last)
+                model._end_user_wait(session_id, last, None)
+                model._close_permission_waits(session_id, last)
+                conn.execute(
+                    "update sessions set status = 'ended', ended_at = ?, end_reason = 'timeout' where id = ?",
+                    (last, session_id))
+        return len(idle)
+
+
+def drain_once(conn, config):
+    """Drain everything waiting in the spool once; returns the stats as a dict."""
+    return Drainer(conn, config).drain_once().as_dict()
+
+
+class DrainThread(threading.Thread):
+    """Drains every ``config.drain_interval_seconds`` until ``stop()``."""
+
+    def __init__(self, config, after=None):
+        super().__init__(name="cctracker-drain", daemon=True)
+        self.config = config
+        self.after = after          # called with the connection after each drain
+        self._stop_event = threading.Event()
+        self.last_stats = None
+        self.last_error = None
+
+    def run(self):
+        from . import db
+
+        conn = db.connect(self.config.db_path)
+        drainer = Drainer(conn, self.config)
+        try:
+            while not self._stop_event.is_set():
+                try:
+                    self.last_stats = drainer.drain_once().as_dict()
+                    if self.after:
+                        self.after(conn)
+                    self.last_error = None
+                except (apsw.Error, OSError) as e:
+                    # Keep serving; the spool keeps the events until the next try.
+                    self.last_error = "%s: %s" % (type(e).__name__, e)
+                self._stop_event.wait(self.config.drain_interval_seconds)
+        finally:
+            conn.close()
+
+    def stop(self, timeout=30):
+        self._stop_event.set()
+        self.join(timeout)

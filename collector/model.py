@@ -1,0 +1,440 @@
+"""The session model: what each hook event means for sessions, turns, tools and waits.
+
+Definitions (also in docs/metrics.md):
+
+- A **turn** is a prompt and everything until Claude stops: ``Stop`` or
+  ``StopFailure`` end it; a turn that is still open when the next prompt or
+  ``SessionEnd`` arrives was **interrupted** and ends at its last event.
+- A **permission wait** runs from ``PermissionRequest`` (or, on versions
+  without it, a ``permission_prompt`` Notification) to that tool's post event.
+- A **user wait** runs from the moment Claude is done (session start, Stop,
+  StopFailure, an interruption, the end of a manual compaction) to the
+  user's next action (a prompt, a manual ``/compact``, ``SessionEnd``). Up
+  to the think threshold it is *thinking*, the rest is *away*. Notifications
+  are hints only (``idle_prompt`` fires ~60 s late) and never start a wait.
+- **Claude working** for a turn = its end minus its start minus its permission waits.
+
+State lives in the database (open turn, open waits, pending tool calls), so
+a drain can stop anywhere and the next one carries on.
+"""
+
+import orjson
+
+from . import store, tools
+from .timeutil import seconds_between
+
+USER_ACTIONS = ("UserPromptSubmit", "PreCompact", "SessionEnd")
+
+#: Context kept beside a wait: enough to recognise the moment, not the text.
+CONTEXT_CHARS = 200
+
+
+class Model:
+    """Applies hook events to the database inside the caller's transaction."""
+
+    def __init__(self, conn, config, privacy, on_commit=None, on_transcript=None):
+        self.conn = conn
+        self.config = config
+        self.privacy = privacy
+        self.threshold = config.think_threshold_seconds
+        self.on_commit = on_commit          # (project_id, session_id) after a git commit
+        self.on_transcript = on_transcript  # (session_id, session_uuid, path, agent_id)
+        self.sessions = {}                  # session_uuid -> id, for this batch
+
+    # --- entry point ---------------------------------------------------------
+
+    def apply(self, event_id, at, payload, project_dir=None):
+        name = payload.get("hook_event_name")
+        uuid = payload.get("session_id")
+        if not isinstance(uuid, str) or not uuid:
+            return None
+        session_id = self._session(uuid, payload, at, project_dir, name)
+        handler = getattr(self, "on_" + name, None) if isinstance(name, str) else None
+        if handler is not None:
+            handler(session_id, event_id, at, payload)
+        return session_id
+
+    def _session(self, uuid, payload, at, project_dir, name):
+        conn = self.conn
+        session_id = self.sessions.get(uuid)
+        cwd = payload.get("cwd") if isinstance(payload.get("cwd"), str) else None
+        if session_id is None:
+            source = payload.get("source") if name == "SessionStart" else "hook"
+            session_id, _ = store.ensure_session(
+                conn, uuid, cwd=cwd, at=at, source=source if isinstance(source, str) else "hook",
+                project_dir=project_dir,
+                transcript_path=payload.get("transcript_path") if isinstance(payload.get("transcript_path"), str) else None,
+            )
+            self.sessions[uuid] = session_id
+        conn.execute(
+            "update sessions set last_event_at = max(coalesce(last_event_at, ''), :at),"
+            " status = case when status = 'ended' and :name != 'SessionEnd' then 'active' else status end,"
+            " ended_at = case when status = 'ended' and :name != 'SessionEnd' then null else ended_at end,"
+            " end_reason = case when status = 'ended' and :name != 'SessionEnd' then null else end_reason end,"
+            " permission_mode = coalesce(:mode, permission_mode),"
+            " transcript_path = coalesce(transcript_path, :tp),"
+            " cwd = coalesce(cwd, :cwd) where id = :id",
+            {"at": at, "name": name, "mode": payload.get("permission_mode") if isinstance(payload.get("permission_mode"), str) else None,
+             "tp": payload.get("transcript_path") if isinstance(payload.get("transcript_path"), str) else None,
+             "cwd": cwd, "id": session_id},
+        )
+        return session_id
+
+    # --- sessions ------------------------------------------------------------
+
+    def on_SessionStart(self, session_id, event_id, at, p):
+        model = p.get("model") if isinstance(p.get("model"), str) else None
+        title = p.get("session_title") if isinstance(p.get("session_title"), str) else None
+        self.conn.execute(
+            "update sessions set model = coalesce(model, ?), title = coalesce(?, title) where id = ?",
+            (model, title, session_id),
+        )
+        if self._open_turn(session_id) is None:
+            self._start_user_wait(session_id, at, "session start (%s)" % p.get("source", "?"))
+
+    def on_SessionEnd(self, session_id, event_id, at, p):
+        self._interrupt_open_turn(session_id, at)
+        self._end_user_wait(session_id, at, "session end")
+        reason = p.get("reason") if isinstance(p.get("reason"), str) else "other"
+        self.conn.execute(
+            "update sessions set status = 'ended', ended_at = ?, end_reason = ? where id = ?",
+            (at, reason, session_id),
+        )
+        self._close_permission_waits(session_id, at)
+        self._transcript(session_id, p.get("transcript_path"))
+        if self.on_commit:
+            project_id = self.conn.execute(
+                "select project_id from sessions where id = ?", (session_id,)).fetchone()[0]
+            self.on_commit(project_id, session_id)
+
+    # --- turns ---------------------------------------------------------------
+
+    def on_UserPromptSubmit(self, session_id, event_id, at, p):
+        conn = self.conn
+        prompt = p.get("prompt") if isinstance(p.get("prompt"), str) else ""
+        # An open turn here was interrupted (Esc): it ends at its last event
+        # and the user's wait runs from there to this prompt.
+        self._interrupt_open_turn(session_id, at)
+        self._end_user_wait(session_id, at, prompt[:CONTEXT_CHARS])
+        seq = conn.execute(
+            "select coalesce(max(seq), 0) + 1 from turns where session_id = ?", (session_id,)
+        ).fetchone()[0]
+        prompt_id = p.get("prompt_id") if isinstance(p.get("prompt_id"), str) else None
+        conn.execute(
+            "insert into turns (session_id, seq, prompt_id, started_at) values (?, ?, ?, ?)",
+            (session_id, seq, prompt_id, at),
+        )
+        turn_id = conn.execute(
+            "select id from turns where session_id = ? and seq = ?", (session_id, seq)
+        ).fetchone()[0]
+        text = self.privacy.text(prompt)
+        if text:
+            store.add_message(conn, uid="hook:" + event_id, session_id=session_id, role="user",
+                              kind="prompt", content=text, created_at=at, turn_id=turn_id)
+
+    def on_Stop(self, session_id, event_id, at, p):
+        self._end_turn(session_id, at, "stop", None, p.get("last_assistant_message"), event_id)
+        self._transcript(session_id, p.get("transcript_path"))
+
+    def on_StopFailure(self, session_id, event_id, at, p):
+        error = p.get("error") if isinstance(p.get("error"), str) else "unknown"
+        self._end_turn(session_id, at, "stop_failure", error, None, event_id)
+        self._transcript(session_id, p.get("transcript_path"))
+
+    def on_PreCompact(self, session_id, event_id, at, p):
+        if p.get("trigger") == "manual":
+            self._end_user_wait(session_id, at, "/compact")
+
+    def _open_turn(self, session_id):
+        return self.conn.execute(
+            "select id, started_at from turns where session_id = ? and end_kind is null"
+            " order by seq desc limit 1",
+            (session_id,),
+        ).fetchone()
+
+    def _end_turn(self, session_id, at, kind, error, reply, event_id):
+        conn = self.conn
+        turn = self._open_turn(session_id)
+        if turn is not None:
+            self._close_turn(turn[0], turn[1], at, kind, error)
+        turn_id = turn[0] if turn else store.turn_at(conn, session_id, at)
+        text = self.privacy.text(reply) if isinstance(reply, str) else None
+        if text:
+            store.add_message(conn, uid="hook:" + event_id, session_id=session_id,
+                              role="assistant", kind="reply", content=text, created_at=at,
+                              turn_id=turn_id)
+        self._start_user_wait(session_id, at, (reply or "")[:CONTEXT_CHARS] if text else None)
+
+    def _close_turn(self, turn_id, started_at, ended_at, kind, error=None):
+        # Calls that never got a post event: refused in the permission dialog
+        # (their wait is still open), cut off by the interruption, or unknown.
+        self.conn.execute(
+            "update tool_calls set status = case"
+            " when exists (select 1 from waits w where w.turn_id = :turn and w.kind = 'permission'"
+            "   and w.ended_at is null and w.tool_use_id = tool_calls.tool_use_id) then 'rejected'"
+            " when :kind = 'interrupted' then 'interrupted' else 'no_result' end"
+            " where turn_id = :turn and status = 'pending' and tool_name not in ('Agent', 'Task')",
+            {"turn": turn_id, "kind": kind},
+        )
+        self.conn.execute(
+            "update waits set ended_at = :at, duration_seconds = max(0, (julianday(:at) - julianday(started_at)) * 86400)"
+            " where turn_id = :turn and kind = 'permission' and ended_at is null",
+            {"turn": turn_id, "at": ended_at},
+        )
+        permission = self.conn.execute(
+            "select coalesce(sum(duration_seconds), 0) from waits where turn_id = ?"
+            " and kind = 'permission' and ended_at is not null",
+            (turn_id,),
+        ).fetchone()[0]
+        wall = max(seconds_between(started_at, ended_at), 0.0)
+        self.conn.execute(
+            "update turns set ended_at = ?, end_kind = ?, stop_error = ?, working_seconds = ?,"
+            " permission_seconds = ? where id = ?",
+            (ended_at, kind, error, round(max(wall - permission, 0.0), 6), round(permission, 6), turn_id),
+        )
+
+    def _interrupt_open_turn(self, session_id, at):
+        """Close a turn that never got its Stop: it ended at its last event."""
+        turn = self._open_turn(session_id)
+        if turn is None:
+            return False
+        last = self.conn.execute(
+            "select max(t) from (select max(coalesce(ended_at, started_at)) as t from tool_calls"
+            " where turn_id = :turn union all select max(created_at) from messages where turn_id = :turn"
+            " union all select max(ended_at) from waits where turn_id = :turn)",
+            {"turn": turn[0]},
+        ).fetchone()[0]
+        end = last if last and last <= at else turn[1]
+        self._close_turn(turn[0], turn[1], max(end, turn[1]), "interrupted")
+        self._close_permission_waits(session_id, end)
+        self._start_user_wait(session_id, end, "interrupted")
+        return True
+
+    # --- waits ---------------------------------------------------------------
+
+    def _start_user_wait(self, session_id, at, context):
+        conn = self.conn
+        if conn.execute("select 1 from waits where session_id = ? and kind = 'user' and ended_at is null",
+                        (session_id,)).fetchone():
+            return
+        turn_id = store.turn_at(conn, session_id, at)
+        conn.execute(
+            "insert into waits (session_id, turn_id, kind, started_at, context_before)"
+            " values (?, ?, 'user', ?, ?)",
+            (session_id, turn_id, at, self.privacy.text(context) if context else None),
+        )
+
+    def _end_user_wait(self, session_id, at, context):
+        conn = self.conn
+        row = conn.execute(
+            "select id, started_at from waits where session_id = ? and kind = 'user'"
+            " and ended_at is null order by started_at desc limit 1",
+            (session_id,),
+        ).fetchone()
+        if row is None:
+            return
+        duration = max(seconds_between(row[1], at), 0.0)
+        thinking = min(duration, self.threshold)
+        conn.execute(
+            "update waits set ended_at = ?, duration_seconds = ?, thinking_seconds = ?,"
+            " away_seconds = ?, context_after = ? where id = ?",
+            (at, round(duration, 6), round(thinking, 6), round(duration - thinking, 6),
+             self.privacy.text(context) if context else None, row[0]),
+        )
+
+    def _close_permission_waits(self, session_id, at, tool_use_id=None, tool_name=None):
+        conn = self.conn
+        if tool_use_id is None and tool_name is None:
+            rows = conn.execute(
+                "select id, started_at from waits where session_id = ? and kind = 'permission'"
+                " and ended_at is null", (session_id,)).fetchall()
+        else:
+            rows = conn.execute(
+                "select w.id, w.started_at from waits w where w.session_id = ? and w.kind = 'permission'"
+                " and w.ended_at is null and (w.tool_use_id = ? or (w.tool_use_id is null and"
+                " w.context_before = ?))", (session_id, tool_use_id, tool_name)).fetchall()
+        for wait_id, started in rows:
+            end = max(at, started)
+            conn.execute(
+                "update waits set ended_at = ?, duration_seconds = ? where id = ?",
+                (end, round(seconds_between(started, end), 6), wait_id),
+            )
+
+    def on_PermissionRequest(self, session_id, event_id, at, p):
+        conn = self.conn
+        name = p.get("tool_name") if isinstance(p.get("tool_name"), str) else "?"
+        # No tool_use_id on this event: it is the newest pending call of that
+        # tool (with the same input when we can tell).
+        pending = conn.execute(
+            "select tool_use_id, input from tool_calls where session_id = ? and tool_name = ?"
+            " and status = 'pending' order by started_at desc, id desc limit 5",
+            (session_id, name),
+        ).fetchall()
+        wanted = self._input_json(p.get("tool_input"))
+        match = next((r[0] for r in pending if r[1] == wanted), pending[0][0] if pending else None)
+        self._open_permission_wait(session_id, at, match, name)
+
+    def on_Notification(self, session_id, event_id, at, p):
+        if p.get("notification_type") != "permission_prompt":
+            return
+        # Versions before PermissionRequest: the prompt notice is the only sign.
+        if self.conn.execute("select 1 from waits where session_id = ? and kind = 'permission'"
+                             " and ended_at is null", (session_id,)).fetchone():
+            return
+        pending = self.conn.execute(
+            "select tool_use_id, tool_name from tool_calls where session_id = ? and status = 'pending'"
+            " order by started_at desc, id desc limit 1", (session_id,)).fetchone()
+        if pending:
+            self._open_permission_wait(session_id, at, pending[0], pending[1])
+
+    def _open_permission_wait(self, session_id, at, tool_use_id, tool_name):
+        turn = self._open_turn(session_id)
+        self.conn.execute(
+            "insert into waits (session_id, turn_id, kind, started_at, tool_use_id, context_before)"
+            " values (?, ?, 'permission', ?, ?, ?)",
+            (session_id, turn[0] if turn else None, at, tool_use_id, tool_name),
+        )
+
+    # --- tools ---------------------------------------------------------------
+
+    def _input_json(self, tool_input):
+        if tool_input is None:
+            return None
+        value = self.privacy.payload({"tool_input": tool_input}).get("tool_input")
+        return orjson.dumps(value).decode() if value is not None else None
+
+    def on_PreToolUse(self, session_id, event_id, at, p):
+        name = p.get("tool_name")
+        if not isinstance(name, str) or not name:
+            return
+        use_id = p.get("tool_use_id") if isinstance(p.get("tool_use_id"), str) else None
+        turn = self._open_turn(session_id)
+        server, tool = tools.split_mcp(name)
+        tool_input = p.get("tool_input")
+        summary = self.privacy.text(tools.summary(name, tool_input))
+        self.conn.execute(
+            "insert into tool_calls (session_id, turn_id, agent_id, tool_use_id, tool_name, mcp_server,"
+            " mcp_tool, started_at, status, summary, input, source)"
+            " values (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, 'hook')"
+            " on conflict (session_id, tool_use_id) do update set started_at = excluded.started_at,"
+            " turn_id = coalesce(tool_calls.turn_id, excluded.turn_id)",
+            (session_id, turn[0] if turn else None, _str(p.get("agent_id")), use_id, name, server, tool,
+             at, summary, self._input_json(tool_input)),
+        )
+
+    def on_PostToolUse(self, session_id, event_id, at, p):
+        self._finish_tool(session_id, at, p, "ok", None)
+
+    def on_PostToolUseFailure(self, session_id, event_id, at, p):
+        status = "interrupted" if p.get("is_interrupt") is True else "error"
+        error = p.get("error") if isinstance(p.get("error"), str) else None
+        self._finish_tool(session_id, at, p, status, self.privacy.text(error) if error else None)
+
+    def _finish_tool(self, session_id, at, p, status, error):
+        conn = self.conn
+        name = p.get("tool_name")
+        if not isinstance(name, str) or not name:
+            return
+        use_id = p.get("tool_use_id") if isinstance(p.get("tool_use_id"), str) else None
+        tool_input = p.get("tool_input")
+        if use_id is not None:
+            row = conn.execute("select id, started_at from tool_calls where session_id = ? and tool_use_id = ?",
+                               (session_id, use_id)).fetchone()
+        else:  # before 2.0.43 there were no ids: the oldest pending call of that tool
+            row = conn.execute(
+                "select id, started_at from tool_calls where session_id = ? and tool_name = ?"
+                " and status = 'pending' and tool_use_id is null order by id limit 1",
+                (session_id, name)).fetchone()
+        duration = p.get("duration_ms")
+        if not isinstance(duration, (int, float)) or isinstance(duration, bool):
+            duration = None
+        if row is None:
+            self.on_PreToolUse(session_id, None, at, p)
+            row = conn.execute("select id, started_at from tool_calls where rowid = last_insert_rowid()").fetchone()
+            if use_id is not None:
+                row = conn.execute("select id, started_at from tool_calls where session_id = ? and tool_use_id = ?",
+                                   (session_id, use_id)).fetchone()
+        call_id, started = row
+        if duration is None and started and started != at:
+            duration = round(seconds_between(started, at) * 1000, 3)
+        conn.execute(
+            "update tool_calls set ended_at = ?, duration_ms = ?, status = ?, error = ? where id = ?",
+            (at, duration, status, error, call_id),
+        )
+        self._close_permission_waits(session_id, at, use_id, name)
+        response = p.get("tool_response")
+        for path, op, added, removed in tools.file_operations(name, tool_input, response):
+            conn.execute(
+                "insert or ignore into file_operations (tool_call_id, session_id, path, operation,"
+                " lines_added, lines_removed, at) values (?, ?, ?, ?, ?, ?, ?)",
+                (call_id, session_id, path, op, added if status == "ok" else 0,
+                 removed if status == "ok" else 0, at),
+            )
+        if name in ("Bash", "bash") and isinstance(tool_input, dict) and isinstance(tool_input.get("command"), str):
+            self._git(session_id, call_id, tool_input["command"], response, error, at)
+
+    def _git(self, session_id, call_id, command, response, error, at):
+        from . import gitops
+
+        operations = gitops.classify(command)
+        if not operations:
+            return
+        result = error
+        if isinstance(response, dict):
+            result = response.get("stdout") if isinstance(response.get("stdout"), str) else None
+        turn = store.turn_at(self.conn, session_id, at)
+        gitops.record_operations(self.conn, session_id=session_id, turn_id=turn, tool_call_id=call_id,
+                                 command=self.privacy.text(command), result=self.privacy.text(result) if result else None,
+                                 at=at)
+        if "commit" in operations and error is None and self.on_commit:
+            project_id = self.conn.execute("select project_id from sessions where id = ?",
+                                           (session_id,)).fetchone()[0]
+            self.on_commit(project_id, session_id)
+
+    # --- subagents -----------------------------------------------------------
+
+    def on_SubagentStart(self, session_id, event_id, at, p):
+        agent_id = _str(p.get("agent_id"))
+        if not agent_id:
+            return
+        launcher = self.conn.execute(
+            "select tool_use_id, turn_id from tool_calls where session_id = ? and tool_name in ('Agent', 'Task')"
+            " and status = 'pending' order by started_at desc limit 1", (session_id,)).fetchone()
+        turn = self._open_turn(session_id)
+        self.conn.execute(
+            "insert into agents (session_id, turn_id, agent_id, agent_type, tool_use_id, started_at)"
+            " values (?, ?, ?, ?, ?, ?) on conflict (session_id, agent_id) do update set"
+            " started_at = coalesce(agents.started_at, excluded.started_at)",
+            (session_id, turn[0] if turn else (launcher[1] if launcher else None), agent_id,
+             _str(p.get("agent_type")), launcher[0] if launcher else None, at),
+        )
+
+    def on_SubagentStop(self, session_id, event_id, at, p):
+        agent_id = _str(p.get("agent_id"))
+        message = p.get("last_assistant_message") if isinstance(p.get("last_assistant_message"), str) else None
+        path = _str(p.get("agent_transcript_path"))
+        turn = self._open_turn(session_id)
+        if agent_id:
+            self.conn.execute(
+                "insert into agents (session_id, turn_id, agent_id, agent_type, ended_at, transcript_path, last_message)"
+                " values (?, ?, ?, ?, ?, ?, ?) on conflict (session_id, agent_id) do update set"
+                " ended_at = excluded.ended_at, transcript_path = coalesce(excluded.transcript_path, agents.transcript_path),"
+                " last_message = excluded.last_message, agent_type = coalesce(agents.agent_type, excluded.agent_type)",
+                (session_id, turn[0] if turn else None, agent_id, _str(p.get("agent_type")), at, path,
+                 self.privacy.text(message[:CONTEXT_CHARS * 5]) if message else None),
+            )
+        text = self.privacy.text(message) if message else None
+        if text:
+            store.add_message(self.conn, uid="hook:" + event_id, session_id=session_id, role="assistant",
+                              kind="reply", content=text, created_at=at,
+                              turn_id=turn[0] if turn else None, agent_id=agent_id)
+        if path:
+            self._transcript(session_id, path, agent_id)
+
+    def _transcript(self, session_id, path, agent_id=None):
+        if self.on_transcript and isinstance(path, str) and path:
+            self.on_transcript(session_id, path, agent_id)
+
+
+def _str(value):
+    return value if isinstance(value, str) and value else None
