@@ -5,11 +5,21 @@ the event is safely on disk (spool or overflow file) and False when it could
 only be kept in the errors folder, or not at all.
 """
 
-import os
-
 from . import spool
 
-__all__ = ["record", "spool"]
+__all__ = ["record", "run_hook", "read_stdin", "spool"]
+
+#: How long the hook waits for stdin to deliver anything. Claude Code writes
+#: the payload as soon as the hook starts; this only runs out when stdin is
+#: a terminal or a writer that never writes.
+READ_TIMEOUT_MS = 3000
+
+#: Some Claude Code versions leave stdin open after the payload. Once what we
+#: have looks like a whole object (ends in ``}``) and nothing more arrives
+#: for this long, stop reading. Well under SessionEnd's 1.5 s hook budget.
+READ_IDLE_MS = 300
+
+READ_CHUNK = 1 << 16
 
 
 def record(payload, received=None, base=None, project_dir=None):
@@ -81,4 +91,51 @@ def check(raw):
 
 def event_time_from_env():
     """``CCTRACKER_EVENT_TIME`` (ISO 8601), used by replays and tests."""
-    return os.environ.get("CCTRACKER_EVENT_TIME") or None
+    return spool.getenv("CCTRACKER_EVENT_TIME") or None
+
+
+def read_stdin(fd=0, timeout_ms=READ_TIMEOUT_MS, idle_ms=READ_IDLE_MS):
+    """All of ``fd``, or what arrived before the timeouts. Never raises."""
+    read = spool._os.read
+    try:
+        from select import select
+    except ImportError:
+        select = None
+    chunks = []
+    deadline = spool.time.monotonic() + timeout_ms / 1000
+    while True:
+        if select is not None:
+            wait = deadline - spool.time.monotonic()
+            if chunks and chunks[-1].rstrip()[-1:] == b"}":
+                wait = min(wait, idle_ms / 1000)
+            try:
+                ready = select([fd], [], [], max(wait, 0))[0]
+            except (OSError, ValueError):
+                ready = [fd]  # not selectable (closed fd, Windows pipe): just read
+            if not ready:
+                break
+        try:
+            chunk = read(fd, READ_CHUNK)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def run_hook():
+    """The hook: stdin to the spool, nothing printed. Always returns 0.
+
+    ``CCTRACKER_EVENT_TIME`` (ISO 8601) replaces the receive time, for
+    replays and tests; ``CLAUDE_PROJECT_DIR`` is kept with the event.
+    """
+    try:
+        record(
+            read_stdin(),
+            received=event_time_from_env(),
+            project_dir=spool.getenv("CLAUDE_PROJECT_DIR") or None,
+        )
+    except BaseException:  # noqa: BLE001 - a hook must never fail or print
+        pass
+    return 0

@@ -12,12 +12,19 @@ become spaces, so one event stays one line). A payload that had to be cut
 also carries ``"cut":{"fields":N,"chars":M}``.
 
 This module is imported on the hook path, so its top level only touches
-``os``, ``time`` and ``fcntl`` (all already loaded or builtin); anything
-heavier is imported inside the rare function that needs it.
+``sys``, ``time``, ``fcntl`` and the builtin ``posix`` module: importing
+``os`` itself costs ~1 ms under ``python -I -S`` (it pulls in
+``_collections_abc``, ``posixpath`` and ``stat``), which is most of the hook's
+budget. Functions used only by the collector import ``os`` when called.
 """
 
-import os
+import sys
 import time
+
+try:
+    import posix as _os  # the C functions behind ``os``, already loaded
+except ImportError:  # Windows
+    import nt as _os
 
 try:
     import fcntl
@@ -44,42 +51,93 @@ LOCK_NAME = "events.lock"
 SEGMENT_PREFIX = "segment-"
 OVERFLOW_PREFIX = "overflow-"
 SUFFIX = ".jsonl"
+ERROR_SUFFIX = ".event"
+ERROR_REASON_PREFIX = b"# reason: "
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 
 
+def getenv(name):
+    """An environment variable, without importing ``os`` when it is not loaded.
+
+    ``posix.environ`` is the process's start-up environment; once ``os`` is
+    loaded its ``os.environ`` is the live one (tests change it), so use that.
+    """
+    os = sys.modules.get("os")
+    if os is not None:
+        return os.environ.get(name)
+    value = _os.environ.get(name.encode() if _BYTES_ENV else name)
+    if isinstance(value, bytes):
+        value = value.decode(_FS_ENCODING, "surrogateescape")
+    return value
+
+
+_BYTES_ENV = sys.platform != "win32"
+_FS_ENCODING = sys.getfilesystemencoding()
+
+
+def join(directory, name):
+    """``os.path.join`` for one plain name, without ``os.path``."""
+    return directory + name if directory.endswith(("/", "\\")) else directory + "/" + name
+
+
 def home():
     """The data directory: ``$CCTRACKER_HOME`` or ``~/.cctracker``."""
-    return os.environ.get("CCTRACKER_HOME") or os.path.join(
-        os.path.expanduser("~"), ".cctracker"
-    )
+    value = getenv("CCTRACKER_HOME")
+    if value:
+        return value
+    user_home = getenv("HOME")
+    if user_home:
+        return join(user_home, ".cctracker")
+    import os
+
+    return os.path.join(os.path.expanduser("~"), ".cctracker")
 
 
 def spool_dir(base=None):
-    return os.path.join(base or home(), "spool")
+    return join(base or home(), "spool")
 
 
 def errors_dir(base=None):
-    return os.path.join(base or home(), "errors")
+    return join(base or home(), "errors")
 
 
 def lock_path(base=None):
-    return os.path.join(spool_dir(base), LOCK_NAME)
+    return join(spool_dir(base), LOCK_NAME)
 
 
 def ensure_dir(path):
-    """Create ``path`` (and parents) private to the user."""
-    os.makedirs(path, mode=DIR_MODE, exist_ok=True)
-    try:
-        if os.stat(path).st_mode & 0o077:
-            os.chmod(path, DIR_MODE)
-    except OSError:
-        pass
+    """Create ``path`` and any missing parents, each private to the user.
+
+    ``os.makedirs`` gives the mode to the leaf only, so the data directory
+    above ``spool/`` would be left world-readable; make each level here.
+    """
+    import os
+
+    path = os.path.abspath(path)
+    missing = []
+    while path and not os.path.isdir(path):
+        missing.append(path)
+        parent = os.path.dirname(path)
+        if parent == path:
+            break
+        path = parent
+    for directory in reversed(missing):
+        try:
+            os.mkdir(directory, DIR_MODE)
+        except FileExistsError:
+            pass
+    if missing:
+        try:
+            if os.stat(missing[0]).st_mode & 0o077:
+                os.chmod(missing[0], DIR_MODE)
+        except OSError:
+            pass
 
 
 def new_id():
-    return os.urandom(16).hex()
+    return _os.urandom(16).hex()
 
 
 def format_time(ns):
@@ -179,8 +237,20 @@ def _cut(value, keep, stats):
 def _write_all(fd, data):
     view = memoryview(data)
     while view:
-        written = os.write(fd, view)
+        written = _os.write(fd, view)
         view = view[written:]
+
+
+def _open_lock(directory, base):
+    path = join(directory, LOCK_NAME)
+    try:
+        return _os.open(path, _os.O_RDWR | _os.O_CREAT, FILE_MODE)
+    except FileNotFoundError:
+        # First event ever: create the data directory, then the spool in it,
+        # both private (makedirs would leave the data directory 0755).
+        ensure_dir(base or home())
+        ensure_dir(directory)
+        return _os.open(path, _os.O_RDWR | _os.O_CREAT, FILE_MODE)
 
 
 def append(line, base=None, lock_wait_ms=LOCK_WAIT_MS):
@@ -189,31 +259,28 @@ def append(line, base=None, lock_wait_ms=LOCK_WAIT_MS):
     Returns the path written. Raises OSError only when nothing could be written.
     """
     directory = spool_dir(base)
-    try:
-        lock_fd = os.open(os.path.join(directory, LOCK_NAME), os.O_RDWR | os.O_CREAT, FILE_MODE)
-    except FileNotFoundError:
-        ensure_dir(directory)
-        lock_fd = os.open(os.path.join(directory, LOCK_NAME), os.O_RDWR | os.O_CREAT, FILE_MODE)
+    lock_fd = _open_lock(directory, base)
     try:
         if not _lock(lock_fd, lock_wait_ms):
             return write_overflow(line, directory)
-        path = os.path.join(directory, ACTIVE_NAME)
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, FILE_MODE)
+        path = join(directory, ACTIVE_NAME)
+        fd = _os.open(path, _os.O_RDWR | _os.O_APPEND | _os.O_CREAT, FILE_MODE)
         try:
-            size = os.fstat(fd).st_size
+            size = _os.fstat(fd).st_size
             # A writer killed mid-line leaves a fragment; start on a fresh line
             # so the fragment stays one bad line instead of spoiling ours.
-            if size and os.pread(fd, 1, size - 1) != b"\n":
+            if size and _os.pread(fd, 1, size - 1) != b"\n":
                 line = b"\n" + line
             _write_all(fd, line)
         finally:
-            os.close(fd)
+            _os.close(fd)
         return path
     finally:
-        os.close(lock_fd)  # closing releases the flock
+        _os.close(lock_fd)  # closing releases the flock
 
 
 def _lock(fd, wait_ms):
+    """Take the flock, polling until ``wait_ms`` ran out. False = not taken."""
     if fcntl is None:
         return False
     deadline = time.monotonic() + wait_ms / 1000
@@ -227,41 +294,64 @@ def _lock(fd, wait_ms):
                 return False
             time.sleep(delay)
             delay = min(delay * 2, 0.005)
+        except OSError:
+            # No flock on this file system (some NFS, FUSE): overflow files
+            # need no lock, so the event is still kept.
+            return False
 
 
 def write_overflow(line, directory=None):
-    """Write a line to its own overflow file, atomically (temp name, then rename)."""
+    """Write a line to its own overflow file, atomically (temp name, then rename).
+
+    The drain only picks up names ending in ``.jsonl``, so it never sees a
+    half-written file.
+    """
     directory = directory or spool_dir()
-    ensure_dir(directory)
-    stamp = "%d-%d-%s" % (time.time_ns(), os.getpid(), os.urandom(4).hex())
-    tmp = os.path.join(directory, ".tmp-" + stamp)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    stamp = "%d-%d-%s" % (time.time_ns(), _os.getpid(), _os.urandom(4).hex())
+    tmp = join(directory, ".tmp-" + stamp)
+    try:
+        fd = _os.open(tmp, _os.O_WRONLY | _os.O_CREAT | _os.O_EXCL, FILE_MODE)
+    except FileNotFoundError:
+        ensure_dir(directory)
+        fd = _os.open(tmp, _os.O_WRONLY | _os.O_CREAT | _os.O_EXCL, FILE_MODE)
     try:
         _write_all(fd, line)
     finally:
-        os.close(fd)
-    final = os.path.join(directory, OVERFLOW_PREFIX + stamp + SUFFIX)
-    os.rename(tmp, final)
+        _os.close(fd)
+    final = join(directory, OVERFLOW_PREFIX + stamp + SUFFIX)
+    _os.rename(tmp, final)
     return final
 
 
 def keep_error(raw, reason, base=None):
-    """Keep input we could not record under ``errors/`` with the reason."""
+    """Keep input we could not record under ``errors/``, the reason on line 1."""
     directory = errors_dir(base)
+    ensure_dir(base or home())
     ensure_dir(directory)
     stamp = "%s-%d-%s" % (
         time.strftime("%Y%m%dT%H%M%S", time.gmtime()),
-        os.getpid(),
-        os.urandom(3).hex(),
+        _os.getpid(),
+        _os.urandom(3).hex(),
     )
-    path = os.path.join(directory, stamp + ".event")
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    path = join(directory, stamp + ERROR_SUFFIX)
+    fd = _os.open(path, _os.O_WRONLY | _os.O_CREAT | _os.O_EXCL, FILE_MODE)
     try:
-        _write_all(fd, b"# reason: " + reason.encode("utf-8", "replace") + b"\n")
+        reason = reason.replace("\n", " ")
+        _write_all(fd, ERROR_REASON_PREFIX + reason.encode("utf-8", "replace") + b"\n")
         _write_all(fd, raw if isinstance(raw, bytes) else str(raw).encode("utf-8", "replace"))
     finally:
-        os.close(fd)
+        _os.close(fd)
     return path
+
+
+def read_error(path):
+    """``(reason, raw bytes)`` of a file kept by ``keep_error``."""
+    with open(path, "rb") as f:
+        data = f.read()
+    first, _, raw = data.partition(b"\n")
+    if first.startswith(ERROR_REASON_PREFIX):
+        return first[len(ERROR_REASON_PREFIX):].decode("utf-8", "replace"), raw
+    return None, data
 
 
 # --- the reading side (collector) -------------------------------------------
@@ -273,6 +363,8 @@ def rotate(base=None, lock_wait_ms=5000):
     Writers open the active file only while holding the lock, so after the
     rename no writer can still be appending to the segment.
     """
+    import os
+
     directory = spool_dir(base)
     active = os.path.join(directory, ACTIVE_NAME)
     try:
@@ -297,6 +389,8 @@ def rotate(base=None, lock_wait_ms=5000):
 
 def pending_files(base=None):
     """Closed segments and overflow files, oldest first (by name time stamp)."""
+    import os
+
     directory = spool_dir(base)
     try:
         names = os.listdir(directory)
@@ -317,6 +411,8 @@ def pending_files(base=None):
 
 def backlog(base=None):
     """(files, bytes) waiting to be drained, the active file included."""
+    import os
+
     directory = spool_dir(base)
     count = size = 0
     for path in pending_files(base) + [os.path.join(directory, ACTIVE_NAME)]:
