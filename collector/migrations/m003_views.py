@@ -280,9 +280,9 @@ select day, sessions, round(wall, 3) as wall_seconds, round(active, 3) as active
         0.4 * active_ratio + 0.3 * responsiveness + 0.3 * min(1.0, prompts / active_hours / 12.0)
     ), 1) end as engagement_score,
     case when active > 0 then round(100.0 * (
-        0.3 * min(1.0, files_modified / active_hours / 6.0)
-        + 0.3 * min(1.0, lines_changed / active_hours / 300.0)
-        + 0.2 * min(1.0, commits / active_hours / 1.0)
+        0.3 * min(1.0, files_modified / active_hours / 10.0)
+        + 0.3 * min(1.0, lines_changed / active_hours / 1000.0)
+        + 0.2 * min(1.0, commits / active_hours / 3.0)
         + 0.2 * tool_success_rate
     ), 1) end as productivity_score
 from r

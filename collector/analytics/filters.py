@@ -1,0 +1,79 @@
+"""Which slice of the data a metric covers: a project and a range of UTC days."""
+
+import dataclasses
+import datetime
+
+from ..errors import InvalidInput
+
+#: The founding spec's default window for ``/api/analytics/productivity``.
+DEFAULT_DAYS = 30
+#: Ten years: anything longer is a typo, and SQLite dates stop at 9999 anyway.
+MAX_DAYS = 3660
+
+
+@dataclasses.dataclass(frozen=True)
+class Filters:
+    project_id: int = None
+    start_date: str = None   # inclusive, YYYY-MM-DD (UTC)
+    end_date: str = None     # inclusive
+
+    def where(self, day="day", project="project_id"):
+        """A SQL condition (starting with ``1``) and its parameters for a view's columns."""
+        sql, params = ["1"], []
+        if self.project_id is not None:
+            sql.append("%s = ?" % project)
+            params.append(self.project_id)
+        if self.start_date:
+            sql.append("%s >= ?" % day)
+            params.append(self.start_date)
+        if self.end_date:
+            sql.append("%s <= ?" % day)
+            params.append(self.end_date)
+        return " and ".join(sql), params
+
+    def as_dict(self):
+        return dataclasses.asdict(self)
+
+
+def _int(field, value, low=None, high=None):
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(field, "must be an integer") from None
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise InvalidInput(field, "must be between %s and %s" % (low, high))
+    return number
+
+
+def _date(field, value):
+    if value is None or value == "":
+        return None
+    try:
+        return datetime.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise InvalidInput(field, "must be a date like 2026-03-02") from None
+
+
+def parse(project_id=None, start_date=None, end_date=None, days=None, default_days=None, today=None):
+    """Build Filters from request/CLI values, raising InvalidInput naming the bad field.
+
+    ``days=N`` means the last N days up to and including today (UTC); it
+    cannot be combined with ``start_date``.
+    """
+    project = _int("project_id", project_id, 1, 2**63 - 1)
+    start = _date("start_date", start_date)
+    end = _date("end_date", end_date)
+    n = _int("days", days, 1, MAX_DAYS)
+    if n is not None and start:
+        raise InvalidInput("days", "give either days or start_date, not both")
+    if n is None and start is None and default_days:
+        n = default_days
+    if n is not None:
+        last = datetime.date.fromisoformat(end) if end else (today or datetime.datetime.now(
+            datetime.timezone.utc).date())
+        start = (last - datetime.timedelta(days=n - 1)).isoformat()
+    if start and end and start > end:
+        raise InvalidInput("end_date", "must not be before start_date")
+    return Filters(project, start, end)
