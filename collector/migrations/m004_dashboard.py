@@ -1,0 +1,236 @@
+"""Daily rollups for the dashboard, kept current by triggers.
+
+The m003 views aggregate whole tables: right for one report, too slow for a
+dashboard that redraws a dozen charts over a million events. Here each
+source row adds itself to small per-day counters when inserted, moves
+when updated and leaves when deleted (retention), so every chart reads a
+few thousand rollup rows whatever the history. Definitions follow m003
+exactly (UTC days, active = Claude working + permission waits + thinking);
+``tests/test_demo.py`` checks the rollups against the m003 views.
+
+Rows with no project are kept under project_id 0 (NULLs would not meet in
+a unique key). Views at the end are what charts and canned queries read.
+"""
+
+from .m003_views import VIEWS as M003_VIEWS
+
+TABLES = """
+create table rollup_daily (
+    day text not null, project_id integer not null,
+    sessions integer not null default 0, wall_seconds real not null default 0,
+    turns integer not null default 0, claude_working_seconds real not null default 0,
+    permission_waits integer not null default 0, permission_wait_seconds real not null default 0,
+    user_waits integer not null default 0, user_wait_seconds real not null default 0,
+    thinking_seconds real not null default 0, away_seconds real not null default 0,
+    prompts integer not null default 0,
+    tool_calls integer not null default 0, tool_successes integer not null default 0,
+    tool_failures integer not null default 0,
+    lines_added integer not null default 0, lines_removed integer not null default 0,
+    commits integer not null default 0, commit_lines_added integer not null default 0,
+    commit_lines_removed integer not null default 0,
+    primary key (day, project_id)
+);
+create table rollup_tokens (
+    day text not null, project_id integer not null, model text not null,
+    requests integer not null default 0, input_tokens integer not null default 0,
+    output_tokens integer not null default 0, cache_creation_tokens integer not null default 0,
+    cache_read_tokens integer not null default 0,
+    primary key (day, project_id, model)
+);
+create table rollup_tools (
+    day text not null, project_id integer not null, tool_name text not null,
+    calls integer not null default 0, ok integer not null default 0, errors integer not null default 0,
+    rejected integer not null default 0, interrupted integer not null default 0,
+    timed_calls integer not null default 0, duration_ms_total real not null default 0,
+    primary key (day, project_id, tool_name)
+);
+create table rollup_files (
+    day text not null, project_id integer not null, path text not null,
+    operations integer not null default 0, reads integer not null default 0,
+    edits integer not null default 0, writes integer not null default 0,
+    lines_added integer not null default 0, lines_removed integer not null default 0,
+    primary key (day, project_id, path)
+);
+create table rollup_think (
+    day text not null, hour integer not null, project_id integer not null, bucket integer not null,
+    waits integer not null default 0, duration_seconds real not null default 0,
+    thinking_seconds real not null default 0, away_seconds real not null default 0,
+    went_away integer not null default 0,
+    primary key (day, hour, project_id, bucket)
+);
+create table think_buckets (
+    bucket integer primary key, label text not null, low_seconds real not null, high_seconds real
+);
+insert into think_buckets values
+    (0, '< 10 s', 0, 10), (1, '10-30 s', 10, 30), (2, '30-60 s', 30, 60), (3, '1-2 min', 60, 120),
+    (4, '2-5 min', 120, 300), (5, '5-15 min', 300, 900), (6, '15-60 min', 900, 3600),
+    (7, '> 1 h', 3600, null);
+"""
+
+# Indexes for the per-session and per-file pages and the "slowest calls" list.
+INDEXES = """
+create index tool_calls_duration on tool_calls(duration_ms);
+create index tool_calls_session_started on tool_calls(session_id, started_at);
+create index turns_session_started on turns(session_id, started_at);
+create index commits_project_time on commits(project_id, committed_at);
+create index file_operations_session_at on file_operations(session_id, at);
+"""
+
+_PROJECT = "coalesce((select project_id from sessions where id = {r}.session_id), 0)"
+_BUCKET = ("(case when {r}.duration_seconds < 10 then 0 when {r}.duration_seconds < 30 then 1 "
+           "when {r}.duration_seconds < 60 then 2 when {r}.duration_seconds < 120 then 3 "
+           "when {r}.duration_seconds < 300 then 4 when {r}.duration_seconds < 900 then 5 "
+           "when {r}.duration_seconds < 3600 then 6 else 7 end)")
+
+#: (name, source table, update columns, rollup table, keys, values, condition); ``{r}`` is new/old.
+ROLLUPS = [
+    ("sessions", "sessions", "started_at, ended_at, last_event_at, project_id", "rollup_daily",
+     {"day": "date({r}.started_at)", "project_id": "coalesce({r}.project_id, 0)"},
+     {"sessions": "1", "wall_seconds": "max(0, (julianday(coalesce({r}.ended_at, {r}.last_event_at))"
+                                       " - julianday({r}.started_at)) * 86400.0)"}, "1"),
+    ("turns", "turns", "started_at, working_seconds, session_id", "rollup_daily",
+     {"day": "date({r}.started_at)", "project_id": _PROJECT},
+     {"turns": "1", "claude_working_seconds": "{r}.working_seconds"}, "1"),
+    ("waits", "waits", "started_at, kind, duration_seconds, thinking_seconds, away_seconds, session_id",
+     "rollup_daily", {"day": "date({r}.started_at)", "project_id": _PROJECT},
+     {"permission_waits": "{r}.kind = 'permission'",
+      "permission_wait_seconds": "case when {r}.kind = 'permission' then {r}.duration_seconds end",
+      "user_waits": "{r}.kind = 'user'",
+      "user_wait_seconds": "case when {r}.kind = 'user' then {r}.duration_seconds end",
+      "thinking_seconds": "case when {r}.kind = 'user' then {r}.thinking_seconds end",
+      "away_seconds": "case when {r}.kind = 'user' then {r}.away_seconds end"}, "1"),
+    ("think", "waits", "started_at, kind, duration_seconds, thinking_seconds, away_seconds, session_id",
+     "rollup_think", {"day": "date({r}.started_at)", "hour": "cast(strftime('%H', {r}.started_at) as integer)",
+                      "project_id": _PROJECT, "bucket": _BUCKET},
+     {"waits": "1", "duration_seconds": "{r}.duration_seconds", "thinking_seconds": "{r}.thinking_seconds",
+      "away_seconds": "{r}.away_seconds", "went_away": "coalesce({r}.away_seconds, 0) > 0"},
+     "{r}.kind = 'user' and {r}.duration_seconds is not null"),
+    ("prompts", "messages", "created_at, kind, role, agent_id, session_id", "rollup_daily",
+     {"day": "date({r}.created_at)", "project_id": _PROJECT}, {"prompts": "1"},
+     "{r}.kind = 'prompt' and {r}.role = 'user' and {r}.agent_id is null"),
+    ("tool_calls", "tool_calls", "started_at, status, session_id", "rollup_daily",
+     {"day": "date({r}.started_at)", "project_id": _PROJECT},
+     {"tool_calls": "1", "tool_successes": "{r}.status = 'ok'", "tool_failures": "{r}.status = 'error'"},
+     "1"),
+    ("tools", "tool_calls", "started_at, status, duration_ms, tool_name, session_id", "rollup_tools",
+     {"day": "date({r}.started_at)", "project_id": _PROJECT, "tool_name": "{r}.tool_name"},
+     {"calls": "1", "ok": "{r}.status = 'ok'", "errors": "{r}.status = 'error'",
+      "rejected": "{r}.status = 'rejected'", "interrupted": "{r}.status = 'interrupted'",
+      "timed_calls": "{r}.duration_ms is not null", "duration_ms_total": "{r}.duration_ms"}, "1"),
+    ("file_lines", "file_operations", "at, lines_added, lines_removed, session_id", "rollup_daily",
+     {"day": "date({r}.at)", "project_id": _PROJECT},
+     {"lines_added": "{r}.lines_added", "lines_removed": "{r}.lines_removed"}, "1"),
+    ("files", "file_operations", "at, path, operation, lines_added, lines_removed, session_id", "rollup_files",
+     {"day": "date({r}.at)", "project_id": _PROJECT, "path": "{r}.path"},
+     {"operations": "1", "reads": "{r}.operation = 'read'",
+      "edits": "{r}.operation in ('edit', 'notebook_edit')", "writes": "{r}.operation in ('write', 'create')",
+      "lines_added": "{r}.lines_added", "lines_removed": "{r}.lines_removed"},
+     "{r}.operation not in ('glob', 'grep')"),
+    ("commits", "commits", "committed_at, project_id, lines_added, lines_removed", "rollup_daily",
+     {"day": "date({r}.committed_at)", "project_id": "{r}.project_id"},
+     {"commits": "1", "commit_lines_added": "{r}.lines_added", "commit_lines_removed": "{r}.lines_removed"},
+     "1"),
+    ("tokens", "token_usage", "at, model, input_tokens, output_tokens, cache_creation_tokens, "
+     "cache_read_tokens, session_id", "rollup_tokens",
+     {"day": "date({r}.at)", "project_id": _PROJECT, "model": "coalesce({r}.model, '')"},
+     {"requests": "1", "input_tokens": "{r}.input_tokens", "output_tokens": "{r}.output_tokens",
+      "cache_creation_tokens": "{r}.cache_creation_tokens", "cache_read_tokens": "{r}.cache_read_tokens"},
+     "1"),
+]
+
+
+def _upsert(table, keys, values, cond, r, sign, source=None):
+    cols = list(keys) + list(values)
+    exprs = [e.format(r=r) for e in keys.values()]
+    exprs += ["%scoalesce(%s, 0)" % (sign, e.format(r=r)) for e in values.values()]
+    return ("insert into {t} ({cols}) select {exprs} {src}where {day} is not null and ({cond})"
+            " on conflict ({keys}) do update set {sets};").format(
+        t=table, cols=", ".join(cols), exprs=", ".join(exprs), day=keys["day"].format(r=r),
+        src="from %s " % source if source else "",
+        cond=cond.format(r=r), keys=", ".join(keys),
+        sets=", ".join("%s = %s + excluded.%s" % (c, c, c) for c in values))
+
+
+def trigger_sql(name, source, columns, table, keys, values, cond):
+    add = _upsert(table, keys, values, cond, "new", "")
+    remove = _upsert(table, keys, values, cond, "old", "-")
+    return [
+        "create trigger rollup_%s_ai after insert on %s begin %s end" % (name, source, add),
+        "create trigger rollup_%s_ad after delete on %s begin %s end" % (name, source, remove),
+        "create trigger rollup_%s_au after update of %s on %s begin %s %s end"
+        % (name, columns, source, remove, add),
+    ]
+
+
+VIEWS = {
+    # m003's price rule, applied to the few models in the rollup instead of every token row.
+    "rollup_model_price_match": M003_VIEWS["model_price_match"].replace(
+        "from token_usage where", "from rollup_tokens where"),
+    "daily_overview": """
+select r.day, r.project_id, coalesce(p.name, '(no project)') as project_name,
+    r.sessions, round(r.wall_seconds, 3) as wall_seconds,
+    round(r.claude_working_seconds + r.permission_wait_seconds + r.thinking_seconds, 3) as active_seconds,
+    round((r.claude_working_seconds + r.permission_wait_seconds + r.thinking_seconds) / 3600.0, 3)
+        as active_hours,
+    round(r.claude_working_seconds, 3) as claude_working_seconds,
+    round(r.permission_wait_seconds, 3) as permission_wait_seconds, r.permission_waits,
+    round(r.user_wait_seconds, 3) as user_wait_seconds, r.user_waits,
+    round(r.thinking_seconds, 3) as thinking_seconds, round(r.away_seconds, 3) as away_seconds,
+    r.turns, r.prompts, r.tool_calls, r.tool_successes, r.tool_failures,
+    r.lines_added, r.lines_removed, r.commits, r.commit_lines_added, r.commit_lines_removed
+from rollup_daily r left join projects p on p.id = r.project_id
+""",
+    "daily_tokens": """
+select t.day, t.project_id, coalesce(p.name, '(no project)') as project_name, nullif(t.model, '') as model,
+    m.price_match, mp.family, t.requests, t.input_tokens, t.output_tokens, t.cache_creation_tokens,
+    t.cache_read_tokens,
+    t.input_tokens + t.output_tokens + t.cache_creation_tokens + t.cache_read_tokens as total_tokens,
+    case when mp.match is null then null else round((
+        t.input_tokens * mp.input_per_mtok + t.output_tokens * mp.output_per_mtok
+        + t.cache_creation_tokens * mp.cache_write_5m_per_mtok
+        + t.cache_read_tokens * mp.cache_read_per_mtok) / 1000000.0, 6) end as cost_usd
+from rollup_tokens t
+left join projects p on p.id = t.project_id
+left join rollup_model_price_match m on m.model = t.model
+left join model_prices mp on mp.match = m.price_match
+""",
+    "daily_tools": """
+select t.day, t.project_id, coalesce(p.name, '(no project)') as project_name, t.tool_name,
+    t.calls, t.ok, t.errors, t.rejected, t.interrupted, t.timed_calls, t.duration_ms_total
+from rollup_tools t left join projects p on p.id = t.project_id
+""",
+    "daily_files": """
+select f.day, f.project_id, coalesce(p.name, '(no project)') as project_name, f.path,
+    f.operations, f.reads, f.edits, f.writes, f.lines_added, f.lines_removed
+from rollup_files f left join projects p on p.id = f.project_id
+""",
+    "think_hourly": """
+select t.day, t.hour, cast(strftime('%w', t.day) as integer) as weekday_number,
+    substr('SunMonTueWedThuFriSat', 1 + 3 * cast(strftime('%w', t.day) as integer), 3) as weekday,
+    t.project_id, coalesce(p.name, '(no project)') as project_name, t.bucket, b.label as bucket_label,
+    t.waits, t.duration_seconds, t.thinking_seconds, t.away_seconds, t.went_away
+from rollup_think t
+left join projects p on p.id = t.project_id
+left join think_buckets b on b.bucket = t.bucket
+""",
+}
+
+VIEW_ORDER = ("rollup_model_price_match", "daily_overview", "daily_tokens", "daily_tools", "daily_files",
+              "think_hourly")
+
+
+def backfill(conn):
+    """Fill the rollups from rows already stored (the triggers only see new ones)."""
+    for name, source, _, table, keys, values, cond in ROLLUPS:
+        conn.execute(_upsert(table, keys, values, cond, source, "", source=source))
+
+
+def migrate(conn):
+    conn.execute(TABLES)
+    conn.execute(INDEXES)
+    backfill(conn)
+    for rollup in ROLLUPS:
+        for sql in trigger_sql(*rollup):
+            conn.execute(sql)
+    for name in VIEW_ORDER:
+        conn.execute("create view %s as %s" % (name, VIEWS[name]))
