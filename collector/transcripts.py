@@ -1,0 +1,509 @@
+"""The one module that reads Claude Code transcript JSONL: pure functions, no database.
+
+A transcript file is read from a byte offset, complete lines only, and turned
+into a :class:`Batch` of plain records (sessions, prompts, replies, thinking,
+tool calls and their results, token usage, subagents, turn boundaries).
+``transcript_store`` writes a batch; nothing else parses these files.
+
+Formats handled (see shared/reference/claude-code-formats.md, part d):
+1.0.x inline sidechains, 2.0.x ``agent-<id>.jsonl`` beside the session,
+2.1.x ``<session>/subagents/agent-<id>.jsonl`` and ``progress`` lines with
+``data.type = agent_progress`` carrying a nested subagent message.
+"""
+
+import os
+import re
+
+import orjson
+
+#: Lines longer than this are skipped (counted): a 50 MB tool output line is
+#: not worth holding, and no message we keep needs it.
+MAX_LINE_BYTES = 16 * 1024 * 1024
+
+#: Read size; lines are cut out of these chunks.
+CHUNK_BYTES = 8 * 1024 * 1024
+
+#: Kept from a failing tool's result: enough to recognise the error.
+ERROR_CHARS = 2000
+
+SYNTHETIC_MODEL = "<synthetic>"
+REJECTED_TEXT = "User rejected tool use"
+INTERRUPT_PREFIX = "[Request interrupted by user"
+
+# User text that no human typed: tool output echoes, hook feedback, reminders.
+NOT_PROMPT_PREFIXES = (
+    "<local-command-stdout>", "<local-command-stderr>", "<local-command-caveat>",
+    "Stop hook feedback:", "<system-reminder>", "Caveat: The messages below",
+    "<bash-stdout>", "<bash-stderr>", "<user-memory-input>", "<task-notification>",
+)
+COMMAND_NAME = re.compile(r"<command-name>\s*(.*?)\s*</command-name>", re.S)
+COMMAND_ARGS = re.compile(r"<command-args>(.*?)</command-args>", re.S)
+AGENT_FILE = re.compile(r"^agent-(.+)\.jsonl$")
+UUID_LIKE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+KNOWN_TYPES = frozenset((
+    "user", "assistant", "system", "summary", "file-history-snapshot", "queue-operation",
+    "progress", "attachment", "custom-title", "ai-title", "tag", "last-prompt", "agent-name",
+    "pr-link", "permission-mode", "agent-setting", "bridge-session", "worktree-state",
+    "content-replacement",
+))
+
+
+def norm_ts(value):
+    """ISO time as the schema stores it (microseconds, ``Z``) so text order is time order."""
+    if not isinstance(value, str) or len(value) < 19:
+        return None
+    if len(value) == 24 and value[19] == "." and value[23] == "Z":  # the usual ...ss.mmmZ
+        return value[:23] + "000Z"
+    if len(value) == 27 and value[26] == "Z":
+        return value
+    from cctracker_client.spool import parse_time
+
+    try:
+        return parse_time(value)
+    except Exception:  # noqa: BLE001 - a bad timestamp is just missing
+        return None
+
+
+def path_hints(path):
+    """(session_uuid, agent_id) that a transcript's location implies, either may be None.
+
+    ``<slug>/<uuid>.jsonl`` -> (uuid, None); ``<slug>/<uuid>/subagents/agent-X.jsonl``
+    -> (uuid, X); ``<slug>/agent-X.jsonl`` -> (None, X): the lines name the session.
+    """
+    name = os.path.basename(path)
+    match = AGENT_FILE.match(name)
+    if match:
+        parent = os.path.dirname(path)
+        session = None
+        if os.path.basename(parent) == "subagents":
+            candidate = os.path.basename(os.path.dirname(parent))
+            session = candidate if UUID_LIKE.match(candidate) else None
+        return session, match.group(1)
+    stem = name[:-6] if name.endswith(".jsonl") else name
+    return (stem if UUID_LIKE.match(stem) else None), None
+
+
+# -- reading lines -------------------------------------------------------------------------
+
+def read_lines(path, offset=0):
+    """Complete lines of ``path`` from ``offset``: ``(lines, new_offset, skipped)``.
+
+    ``lines`` is a list of bytes (newline stripped). ``new_offset`` is always at
+    a line end: a torn last line (no newline yet) is left for the next read.
+    ``skipped`` counts over-long lines. Raises OSError when unreadable.
+    """
+    lines = []
+    skipped = {}
+    with open(path, "rb") as f:
+        f.seek(offset)
+        pending = b""
+        discarding = 0  # bytes of an over-long line seen so far (not kept)
+        while True:
+            chunk = f.read(CHUNK_BYTES)
+            if not chunk:
+                break
+            if discarding:
+                cut = chunk.find(b"\n")
+                if cut < 0:
+                    discarding += len(chunk)
+                    continue
+                offset += discarding + cut + 1
+                discarding = 0
+                skipped["line_too_long"] = skipped.get("line_too_long", 0) + 1
+                chunk = chunk[cut + 1:]
+            data = pending + chunk if pending else chunk
+            end = data.rfind(b"\n")
+            if end < 0:
+                pending = data
+            else:
+                for part in data[:end].split(b"\n"):
+                    if len(part) > MAX_LINE_BYTES:
+                        skipped["line_too_long"] = skipped.get("line_too_long", 0) + 1
+                    elif part.strip():
+                        lines.append(part)
+                offset += end + 1
+                pending = data[end + 1:]
+            if len(pending) > MAX_LINE_BYTES:
+                discarding = len(pending)
+                pending = b""
+    return lines, offset, skipped
+
+
+# -- classifying user lines ------------------------------------------------------------------
+
+def _text_of(content):
+    """(text, tool_results) of a user message's content (string or block list)."""
+    if isinstance(content, str):
+        return content, ()
+    if not isinstance(content, list):
+        return "", ()
+    texts = []
+    results = []
+    for block in content:
+        if not isinstance(block, dict):
+            continue
+        kind = block.get("type")
+        if kind == "text" and isinstance(block.get("text"), str):
+            texts.append(block["text"])
+        elif kind == "tool_result":
+            results.append(block)
+    return "\n".join(texts), results
+
+
+def classify_user_text(text):
+    """What a user line's text is: ``('prompt', text)``, ``('interrupt', None)`` or ``(None, reason)``.
+
+    Slash commands are kept as the prompt ``/name args`` (their ``isMeta``
+    expansion is skipped elsewhere).
+    """
+    stripped = text.lstrip()
+    if not stripped:
+        return None, "empty"
+    if stripped.startswith(INTERRUPT_PREFIX):
+        return "interrupt", None
+    if "<command-name>" in stripped[:400]:
+        name = COMMAND_NAME.search(stripped)
+        if name:
+            args = COMMAND_ARGS.search(stripped)
+            command = name.group(1)
+            if not command.startswith("/"):
+                command = "/" + command
+            extra = args.group(1).strip() if args else ""
+            return "prompt", (command + " " + extra) if extra else command
+    if stripped.startswith(NOT_PROMPT_PREFIXES):
+        return None, "injected"
+    return "prompt", text
+
+
+def result_status(block, tool_use_result):
+    """(status, error text) of a tool_result block: ok, error, rejected or interrupted."""
+    content = block.get("content")
+    if isinstance(content, list):
+        content = "\n".join(
+            b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text"
+        )
+    text = content if isinstance(content, str) else ""
+    if tool_use_result == REJECTED_TEXT or "The user doesn't want to proceed" in text[:200]:
+        return "rejected", text[:ERROR_CHARS] or REJECTED_TEXT
+    if text.startswith(INTERRUPT_PREFIX):
+        return "interrupted", text[:ERROR_CHARS]
+    if block.get("is_error"):
+        return "error", text[:ERROR_CHARS] or None
+    return "ok", None
+
+
+# -- parsing lines into records ------------------------------------------------------------
+
+class Batch:
+    """What a run of transcript lines says, as plain records for the store.
+
+    ``messages``: (uid, session, agent_id, role, kind, content, at, model)
+    ``tool_calls``: tool_use_id -> dict(session, agent_id, name, input, started_at,
+    status, ended_at, error, response) (a result whose call was read earlier
+    still appears here, with ``name`` None). ``usage``: (message_id, request_id)
+    -> [session, agent_id, model, input, output, cache_creation, cache_read, at].
+    ``turns``: main-thread prompts in order, dict(session, uid, started_at,
+    ended_at, end_kind); ``tail``: session -> dict(ended_at, end_kind) for the
+    turn already open before these lines. ``agents``: (session, agent_id) ->
+    dict(tool_use_id, started_at, ended_at, last_message).
+    """
+
+    def __init__(self):
+        self.sessions = {}
+        self.messages = []
+        self.tool_calls = {}
+        self.usage = {}
+        self.turns = []
+        self.tail = {}
+        self.agents = {}
+        self.lines = 0
+        self.skipped = {}
+
+    def skip(self, reason, n=1):
+        self.skipped[reason] = self.skipped.get(reason, 0) + n
+
+
+class Parser:
+    """Turns one transcript file's lines into a :class:`Batch`, remembering
+    what later lines of the same file refer back to (inline sidechains)."""
+
+    def __init__(self, path=None, *, session_uuid=None, agent_id=None, offset=0):
+        hinted_session, hinted_agent = path_hints(path) if path else (None, None)
+        self.path = path
+        self.offset = offset
+        self.default_session = session_uuid or hinted_session
+        self.file_agent = agent_id or hinted_agent
+        self.sidechain = {}      # inline (1.0.x) sidechain line uuid -> agent id
+        self.task_prompts = {}   # Task prompt text -> tool_use_id, to link inline sidechains
+        self.learned = offset == 0
+        self.batch = Batch()
+
+    # -- entry points
+    def feed(self, lines):
+        """Parse raw lines (bytes); returns the batch built so far."""
+        batch = self.batch
+        for raw in lines:
+            batch.lines += 1
+            try:
+                obj = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                batch.skip("bad_json")
+                continue
+            if not isinstance(obj, dict):
+                batch.skip("not_an_object")
+                continue
+            try:
+                self.line(obj, raw)
+            except (TypeError, AttributeError, KeyError, ValueError):
+                # A line of a known type with an unexpected shape: skip it, keep going.
+                batch.skip("bad_shape")
+        return batch
+
+    def line(self, obj, raw=b""):
+        kind = obj.get("type")
+        if kind == "assistant" or kind == "user":
+            self.message_line(obj, raw, None)
+        elif kind == "progress":
+            data = obj.get("data")
+            if isinstance(data, dict) and data.get("type") == "agent_progress":
+                nested = data.get("message")
+                if isinstance(nested, dict) and nested.get("type") in ("user", "assistant"):
+                    nested = dict(nested)
+                    nested.setdefault("sessionId", obj.get("sessionId"))
+                    nested["isSidechain"] = True
+                    self.message_line(nested, b"", data.get("agentId") or "unknown",
+                                      launched_by=obj.get("parentToolUseID"))
+        elif kind == "summary":
+            session = self.session(self.default_session)
+            if session is not None and isinstance(obj.get("summary"), str):
+                session.setdefault("title", obj["summary"])
+        elif kind not in KNOWN_TYPES:
+            self.batch.skip("unknown_type")
+
+    # -- helpers
+    def session(self, uuid, obj=None, at=None):
+        """The session record for a line, created on first sight."""
+        if not uuid:
+            return None
+        info = self.batch.sessions.get(uuid)
+        if info is None:
+            info = self.batch.sessions[uuid] = {"first": None, "last": None}
+        if obj is not None:
+            if obj.get("cwd") and "cwd" not in info:
+                info["cwd"] = obj["cwd"]
+            if obj.get("gitBranch"):
+                info["git_branch"] = obj["gitBranch"]
+            if obj.get("version"):
+                info["version"] = obj["version"]
+        if at:
+            if info["first"] is None or at < info["first"]:
+                info["first"] = at
+            if info["last"] is None or at > info["last"]:
+                info["last"] = at
+        return info
+
+    def agent_for(self, obj, nested_agent):
+        """The subagent a line belongs to, or None for the main thread."""
+        if nested_agent:
+            return nested_agent
+        if obj.get("agentId"):
+            return obj["agentId"]
+        if self.file_agent:
+            return self.file_agent
+        if not obj.get("isSidechain"):
+            return None
+        # 1.0.x inline sidechain: follow parentUuid back to the root line.
+        parent = obj.get("parentUuid")
+        uuid = obj.get("uuid") or ""
+        if parent is None:
+            agent = "inline-" + uuid[:8]
+        else:
+            agent = self.sidechain.get(parent)
+            if agent is None and not self.learned:
+                self.learn_prefix()
+                agent = self.sidechain.get(parent)
+            agent = agent or "inline-" + str(parent)[:8]
+        self.sidechain[uuid] = agent
+        return agent
+
+    def learn_prefix(self):
+        """Rebuild the inline sidechain map from the part of the file read earlier."""
+        self.learned = True
+        if not self.path:
+            return
+        try:
+            with open(self.path, "rb") as f:
+                prefix = f.read(self.offset)
+        except OSError:
+            return
+        for raw in prefix.split(b"\n"):
+            if b'"isSidechain":true' not in raw.replace(b" ", b""):
+                continue
+            try:
+                obj = orjson.loads(raw)
+                self.agent_for(obj, None)
+            except (orjson.JSONDecodeError, AttributeError, TypeError):
+                continue
+
+    def message_line(self, obj, raw, nested_agent, launched_by=None):
+        batch = self.batch
+        message = obj.get("message")
+        if not isinstance(message, dict):
+            batch.skip("no_message")
+            return
+        at = norm_ts(obj.get("timestamp"))
+        uuid = obj.get("uuid")
+        session_uuid = obj.get("sessionId") or self.default_session
+        info = self.session(session_uuid, obj, at)
+        if info is None:
+            batch.skip("no_session")
+            return
+        agent = self.agent_for(obj, nested_agent)
+        if agent is not None:
+            record = batch.agents.get((session_uuid, agent))
+            if record is None:
+                record = batch.agents[(session_uuid, agent)] = {
+                    "tool_use_id": launched_by, "started_at": at, "ended_at": at,
+                    "last_message": None}
+            elif at:
+                record["started_at"] = min(record["started_at"] or at, at)
+                record["ended_at"] = max(record["ended_at"] or at, at)
+        if obj.get("type") == "assistant":
+            self.assistant(obj, message, raw, session_uuid, info, agent, at, uuid,
+                           usage=nested_agent is None)
+        else:
+            self.user(obj, message, session_uuid, agent, at, uuid)
+
+    def assistant(self, obj, message, raw, session_uuid, info, agent, at, uuid, usage=True):
+        batch = self.batch
+        model = message.get("model")
+        synthetic = model == SYNTHETIC_MODEL
+        if not synthetic and model and agent is None:
+            info["model"] = model
+        if usage and not synthetic and isinstance(message.get("usage"), dict) and at:
+            self.add_usage(obj, message, raw, session_uuid, agent, model, at)
+        if agent is None:
+            self.turn_activity(session_uuid, at, None)
+        content = message.get("content")
+        if synthetic or not isinstance(content, list):
+            return
+        base = "tx:%s:" % (uuid or "%s:%s" % (message.get("id"), obj.get("requestId")))
+        for index, block in enumerate(content):
+            if not isinstance(block, dict):
+                continue
+            kind = block.get("type")
+            if kind == "text":
+                text = block.get("text")
+                if isinstance(text, str) and text.strip():
+                    batch.messages.append((base + str(index), session_uuid, agent, "assistant",
+                                           "reply", text, at, model))
+                    if agent is not None:
+                        batch.agents[(session_uuid, agent)]["last_message"] = text
+            elif kind == "thinking":
+                text = block.get("thinking")
+                if isinstance(text, str) and text.strip():
+                    batch.messages.append((base + str(index), session_uuid, agent, "assistant",
+                                           "thinking", text, at, model))
+            elif kind == "tool_use" and block.get("id"):
+                call = batch.tool_calls.setdefault(block["id"], {})
+                call.update(session=session_uuid, agent_id=agent, name=block.get("name") or "?",
+                            input=block.get("input"), started_at=at)
+                call.setdefault("status", "pending")
+                if (block.get("name") in ("Task", "Agent") and agent is None
+                        and isinstance(block.get("input"), dict)):
+                    prompt = block["input"].get("prompt")
+                    if isinstance(prompt, str):
+                        self.task_prompts[prompt.strip()] = block["id"]
+
+    def add_usage(self, obj, message, raw, session_uuid, agent, model, at):
+        u = message["usage"]
+        message_id = message.get("id")
+        request_id = obj.get("requestId")
+        if not message_id or not request_id:
+            # ccusage does not deduplicate such lines: each line counts once.
+            line_key = "line:" + (obj.get("uuid") or _digest(raw))
+            message_id = message_id or line_key
+            request_id = request_id or line_key
+        row = [session_uuid, agent, model, _int(u.get("input_tokens")), _int(u.get("output_tokens")),
+               _int(u.get("cache_creation_input_tokens")), _int(u.get("cache_read_input_tokens")), at]
+        key = (message_id, request_id)
+        seen = self.batch.usage.get(key)
+        if seen is None:
+            self.batch.usage[key] = row
+        elif row[4] > seen[4]:
+            seen[4] = row[4]
+
+    def user(self, obj, message, session_uuid, agent, at, uuid):
+        batch = self.batch
+        text, results = _text_of(message.get("content"))
+        tool_use_result = obj.get("toolUseResult")
+        for block in results:
+            tool_use_id = block.get("tool_use_id")
+            if not tool_use_id:
+                continue
+            status, error = result_status(block, tool_use_result)
+            call = batch.tool_calls.setdefault(tool_use_id, {"session": session_uuid,
+                                                             "agent_id": agent, "name": None})
+            call.update(status=status, error=error, ended_at=at,
+                        response=tool_use_result if len(results) == 1 else None)
+            if isinstance(tool_use_result, dict) and tool_use_result.get("agentId"):
+                linked = batch.agents.setdefault(
+                    (session_uuid, tool_use_result["agentId"]),
+                    {"started_at": None, "ended_at": None, "last_message": None})
+                linked["tool_use_id"] = tool_use_id
+            if status == "interrupted" and agent is None:
+                self.turn_activity(session_uuid, at, "interrupted")
+        if obj.get("isMeta") or obj.get("isCompactSummary") or not text:
+            return
+        kind, value = classify_user_text(text)
+        if kind == "interrupt":
+            if agent is None:
+                self.turn_activity(session_uuid, at, "interrupted")
+            return
+        if kind != "prompt":
+            return
+        uid = "tx:%s:0" % uuid if uuid else "tx:prompt:%s:%s" % (session_uuid, at)
+        batch.messages.append((uid, session_uuid, agent, "user", "prompt", value, at, None))
+        if agent is None:
+            batch.turns.append({"session": session_uuid, "uid": uid, "started_at": at,
+                                "ended_at": at, "end_kind": None})
+        elif obj.get("parentUuid") is None and not obj.get("agentId"):
+            tool_use_id = self.task_prompts.get(text.strip())
+            if tool_use_id:
+                batch.agents[(session_uuid, agent)]["tool_use_id"] = tool_use_id
+
+    def turn_activity(self, session_uuid, at, end_kind):
+        """Main-thread activity extends the open turn; an interruption ends it."""
+        turn = None
+        for candidate in reversed(self.batch.turns):
+            if candidate["session"] == session_uuid:
+                turn = candidate
+                break
+        if turn is None:
+            turn = self.batch.tail.setdefault(session_uuid, {"ended_at": None, "end_kind": None})
+        if turn["end_kind"] == "interrupted":
+            return
+        if at and (turn["ended_at"] is None or at > turn["ended_at"]):
+            turn["ended_at"] = at
+        turn["end_kind"] = end_kind or "stop"
+
+
+def _int(value):
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _digest(raw):
+    import hashlib
+
+    return hashlib.sha1(raw).hexdigest()[:20]
+
+
+def parse_file(path, offset=0, *, session_uuid=None, agent_id=None):
+    """Read and parse a transcript from ``offset``: ``(batch, new_offset)``."""
+    lines, new_offset, skipped = read_lines(path, offset)
+    parser = Parser(path, session_uuid=session_uuid, agent_id=agent_id, offset=offset)
+    batch = parser.feed(lines)
+    for reason, n in skipped.items():
+        batch.skip(reason, n)
+    return batch, new_offset
