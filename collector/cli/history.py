@@ -1,0 +1,78 @@
+"""``cctracker import``: bring in the transcripts Claude Code still has on disk."""
+
+import os
+import sys
+
+import click
+
+from .base import cli, echo_json, fail, load_config
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print the import summary as JSON.")
+def import_(paths, as_json):
+    """Import Claude Code transcripts (default: ~/.claude/projects).
+
+    PATH may be transcript files or folders. Without PATH the folders are
+    $CLAUDE_CONFIG_DIR/projects when set, else ~/.claude/projects and
+    ~/.config/claude/projects. Safe to re-run: only what changed is read.
+    """
+    import apsw
+
+    from .. import db, importer
+
+    missing = [p for p in paths if not os.path.exists(p)]
+    if missing:
+        fail("no such file or folder: %s" % missing[0])
+    roots = list(paths) or [p for p in importer.default_roots() if os.path.isdir(p)]
+    config = load_config()
+    try:
+        conn = db.connect(config.db_path)
+    except apsw.Error as e:
+        fail("cannot open %s: %s" % (config.db_path, e))
+    files = importer.find_files(roots)
+    total = sum(_size(p) for p in files)
+    try:
+        if sys.stderr.isatty() and not as_json and files:
+            summary = _with_bar(conn, roots, config, total, len(files))
+        else:
+            summary = importer.import_paths(conn, roots, config)
+    except apsw.Error as e:
+        fail("import stopped: %s (what was imported so far is kept)" % e)
+    summary["roots"] = roots
+    if as_json:
+        echo_json(summary)
+        return
+    skipped = ", ".join("%s %d" % kv for kv in sorted(summary["skipped"].items())) or "none"
+    click.echo(
+        "Imported %(files_read)d of %(files)d files (%(mb).1f MB, %(mb_per_s)s MB/s):"
+        " %(sessions)d new sessions, %(messages)d messages, %(tool_calls)d tool calls,"
+        " %(usage_rows)d usage rows, %(agents)d subagents." % summary
+    )
+    click.echo("Skipped: %s" % skipped)
+
+
+def _with_bar(conn, roots, config, total, count):
+    from .. import importer
+
+    done = {"files": 0, "bytes": 0}
+
+    def show(_):
+        return "%d/%d files, %.1f/%.1f MB" % (done["files"], count, done["bytes"] / 1e6, total / 1e6)
+
+    with click.progressbar(length=total, label="Importing", show_eta=True, show_pos=False,
+                           item_show_func=show, file=sys.stderr) as bar:
+        def progress(path, size):
+            done["files"] += 1
+            done["bytes"] += size
+            bar.update(size, path)
+
+        return importer.import_paths(conn, roots, config, progress)
+
+
+def _size(path):
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
