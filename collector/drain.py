@@ -98,42 +98,63 @@ class Drainer:
                          self.config.home)
 
     def _apply_batch(self, batch, stats):
+        """Apply a batch in one transaction.
+
+        The fast path applies every event without a savepoint of its own.
+        If any event fails, the batch is rolled back and applied again with
+        a savepoint per event, so the bad one is stored raw, counted in
+        ``drain_errors``, and the rest go in.
+        """
+        try:
+            counts = self._apply_events(batch, isolate=False)
+        except (apsw.ConstraintError, ValueError, TypeError, KeyError, AttributeError):
+            counts = self._apply_events(batch, isolate=True)
+        for key, value in counts.items():
+            setattr(stats, key, getattr(stats, key) + value)
+
+    def _apply_events(self, batch, isolate):
         conn = self.conn
-        model = Model(conn, self.config, self.privacy, on_commit=self._commit_seen,
-                      on_transcript=self._transcript_seen)
+        counts = dict.fromkeys(("events", "duplicates", "skipped", "failed", "transcripts"), 0)
+        model = Model(conn, self.config, on_commit=self._commit_seen, on_transcript=self._transcript_seen)
         self._pending_transcripts = {}
         self._pending_commits = {}
         with conn:
             for at, _, _, line in batch:
                 payload = line.payload
                 if self.privacy.excluded(line.project_dir or payload.get("cwd")):
-                    stats.skipped += 1
+                    counts["skipped"] += 1
                     continue
-                stored = orjson.dumps(self.privacy.payload(payload)).decode()
+                payload = self.privacy.payload(payload)  # redacted once, used for everything
                 name = payload.get("hook_event_name")
                 uuid = payload.get("session_id")
                 conn.execute(
                     "insert or ignore into raw_events (event_uid, received_at, session_uuid,"
                     " hook_event_name, payload, cut) values (?, ?, ?, ?, ?, ?)",
                     (line.id, at, uuid if isinstance(uuid, str) else None,
-                     name if isinstance(name, str) else None, stored,
+                     name if isinstance(name, str) else None, orjson.dumps(payload).decode(),
                      orjson.dumps(line.cut).decode() if line.cut else None),
                 )
                 if conn.changes() == 0:
-                    stats.duplicates += 1
+                    counts["duplicates"] += 1
+                    continue
+                if not isolate:
+                    model.apply(line.id, at, payload, line.project_dir)
+                    counts["events"] += 1
                     continue
                 try:
                     with conn:  # a savepoint: one bad event never spoils the batch
                         model.apply(line.id, at, payload, line.project_dir)
-                    stats.events += 1
+                    counts["events"] += 1
                 except (apsw.ConstraintError, ValueError, TypeError, KeyError, AttributeError) as e:
-                    stats.failed += 1
+                    counts["failed"] += 1
                     conn.execute(
                         "insert into drain_errors (at, source, reason, line) values (?, ?, ?, ?)",
                         (timeutil.now(), line.id, "%s: %s" % (type(e).__name__, e), None),
                     )
-            stats.transcripts += self._run_transcripts()
+            model.flush()
+            counts["transcripts"] += self._run_transcripts()
             self._run_git()
+        return counts
 
     # --- work deferred to the end of a batch ---------------------------------
 
@@ -194,7 +215,7 @@ class Drainer:
             (cutoff,)).fetchall()
         if not idle:
             return 0
-        model = Model(conn, self.config, self.privacy)
+        model = Model(conn, self.config)
         with conn:
             for session_id, last in idle:
                 model._interrupt_open_turn(session_id, last)

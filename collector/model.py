@@ -30,12 +30,15 @@ CONTEXT_CHARS = 200
 
 
 class Model:
-    """Applies hook events to the database inside the caller's transaction."""
+    """Applies hook events to the database inside the caller's transaction.
 
-    def __init__(self, conn, config, privacy, on_commit=None, on_transcript=None):
+    Payloads arrive already cleaned by the privacy rules (secrets redacted,
+    or content removed in metadata mode), so nothing here sees a secret.
+    """
+
+    def __init__(self, conn, config, on_commit=None, on_transcript=None):
         self.conn = conn
         self.config = config
-        self.privacy = privacy
         self.threshold = config.think_threshold_seconds
         self.on_commit = on_commit          # (project_id, session_id) after a git commit
         self.on_transcript = on_transcript  # (session_id, session_uuid, path, agent_id)
@@ -55,30 +58,44 @@ class Model:
         return session_id
 
     def _session(self, uuid, payload, at, project_dir, name):
-        conn = self.conn
-        session_id = self.sessions.get(uuid)
-        cwd = payload.get("cwd") if isinstance(payload.get("cwd"), str) else None
-        if session_id is None:
+        state = self.sessions.get(uuid)
+        cwd = _text(payload.get("cwd"))
+        transcript = _text(payload.get("transcript_path"))
+        if state is None:
             source = payload.get("source") if name == "SessionStart" else "hook"
             session_id, _ = store.ensure_session(
-                conn, uuid, cwd=cwd, at=at, source=source if isinstance(source, str) else "hook",
-                project_dir=project_dir,
-                transcript_path=payload.get("transcript_path") if isinstance(payload.get("transcript_path"), str) else None,
-            )
-            self.sessions[uuid] = session_id
-        conn.execute(
-            "update sessions set last_event_at = max(coalesce(last_event_at, ''), :at),"
-            " status = case when status = 'ended' and :name != 'SessionEnd' then 'active' else status end,"
-            " ended_at = case when status = 'ended' and :name != 'SessionEnd' then null else ended_at end,"
-            " end_reason = case when status = 'ended' and :name != 'SessionEnd' then null else end_reason end,"
-            " permission_mode = coalesce(:mode, permission_mode),"
-            " transcript_path = coalesce(transcript_path, :tp),"
-            " cwd = coalesce(cwd, :cwd) where id = :id",
-            {"at": at, "name": name, "mode": payload.get("permission_mode") if isinstance(payload.get("permission_mode"), str) else None,
-             "tp": payload.get("transcript_path") if isinstance(payload.get("transcript_path"), str) else None,
-             "cwd": cwd, "id": session_id},
+                self.conn, uuid, cwd=cwd, at=at, source=source if isinstance(source, str) else "hook",
+                project_dir=project_dir, transcript_path=transcript)
+            status = self.conn.execute("select status from sessions where id = ?", (session_id,)).fetchone()[0]
+            state = self.sessions[uuid] = {"id": session_id, "status": status, "at": at,
+                                           "mode": None, "transcript": None, "cwd": None}
+        if state["status"] == "ended" and name != "SessionEnd":
+            # Any event after the end (a resume, a timed-out session coming
+            # back) opens the session again.
+            self.conn.execute("update sessions set status = 'active', ended_at = null, end_reason = null"
+                              " where id = ?", (state["id"],))
+            state["status"] = "active"
+        # Session columns that change with every event are written once per
+        # batch by flush(): one update per session instead of one per event.
+        state["at"] = max(state["at"], at)
+        state["mode"] = _text(payload.get("permission_mode")) or state["mode"]
+        state["transcript"] = state["transcript"] or transcript
+        state["cwd"] = state["cwd"] or cwd
+        return state["id"]
+
+    def flush(self):
+        """Write the per-session columns gathered during the batch."""
+        self.conn.executemany(
+            "update sessions set last_event_at = max(coalesce(last_event_at, ''), ?),"
+            " permission_mode = coalesce(?, permission_mode), transcript_path = coalesce(transcript_path, ?),"
+            " cwd = coalesce(cwd, ?) where id = ?",
+            [(s["at"], s["mode"], s["transcript"], s["cwd"], s["id"]) for s in self.sessions.values()],
         )
-        return session_id
+
+    def _ended(self, session_id):
+        for state in self.sessions.values():
+            if state["id"] == session_id:
+                state["status"] = "ended"
 
     # --- sessions ------------------------------------------------------------
 
@@ -100,6 +117,7 @@ class Model:
             "update sessions set status = 'ended', ended_at = ?, end_reason = ? where id = ?",
             (at, reason, session_id),
         )
+        self._ended(session_id)
         self._close_permission_waits(session_id, at)
         self._transcript(session_id, p.get("transcript_path"))
         if self.on_commit:
@@ -127,7 +145,7 @@ class Model:
         turn_id = conn.execute(
             "select id from turns where session_id = ? and seq = ?", (session_id, seq)
         ).fetchone()[0]
-        text = self.privacy.text(prompt)
+        text = _text(prompt)
         if text:
             store.add_message(conn, uid="hook:" + event_id, session_id=session_id, role="user",
                               kind="prompt", content=text, created_at=at, turn_id=turn_id)
@@ -158,7 +176,7 @@ class Model:
         if turn is not None:
             self._close_turn(turn[0], turn[1], at, kind, error)
         turn_id = turn[0] if turn else store.turn_at(conn, session_id, at)
-        text = self.privacy.text(reply) if isinstance(reply, str) else None
+        text = _text(reply) if isinstance(reply, str) else None
         if text:
             store.add_message(conn, uid="hook:" + event_id, session_id=session_id,
                               role="assistant", kind="reply", content=text, created_at=at,
@@ -221,7 +239,7 @@ class Model:
         conn.execute(
             "insert into waits (session_id, turn_id, kind, started_at, context_before)"
             " values (?, ?, 'user', ?, ?)",
-            (session_id, turn_id, at, self.privacy.text(context) if context else None),
+            (session_id, turn_id, at, _text(context) if context else None),
         )
 
     def _end_user_wait(self, session_id, at, context):
@@ -239,7 +257,7 @@ class Model:
             "update waits set ended_at = ?, duration_seconds = ?, thinking_seconds = ?,"
             " away_seconds = ?, context_after = ? where id = ?",
             (at, round(duration, 6), round(thinking, 6), round(duration - thinking, 6),
-             self.privacy.text(context) if context else None, row[0]),
+             _text(context) if context else None, row[0]),
         )
 
     def _close_permission_waits(self, session_id, at, tool_use_id=None, tool_name=None):
@@ -300,8 +318,7 @@ class Model:
     def _input_json(self, tool_input):
         if tool_input is None:
             return None
-        value = self.privacy.payload({"tool_input": tool_input}).get("tool_input")
-        return orjson.dumps(value).decode() if value is not None else None
+        return orjson.dumps(tool_input).decode()
 
     def on_PreToolUse(self, session_id, event_id, at, p):
         name = p.get("tool_name")
@@ -311,7 +328,7 @@ class Model:
         turn = self._open_turn(session_id)
         server, tool = tools.split_mcp(name)
         tool_input = p.get("tool_input")
-        summary = self.privacy.text(tools.summary(name, tool_input))
+        summary = _text(tools.summary(name, tool_input))
         self.conn.execute(
             "insert into tool_calls (session_id, turn_id, agent_id, tool_use_id, tool_name, mcp_server,"
             " mcp_tool, started_at, status, summary, input, source)"
@@ -328,7 +345,7 @@ class Model:
     def on_PostToolUseFailure(self, session_id, event_id, at, p):
         status = "interrupted" if p.get("is_interrupt") is True else "error"
         error = p.get("error") if isinstance(p.get("error"), str) else None
-        self._finish_tool(session_id, at, p, status, self.privacy.text(error) if error else None)
+        self._finish_tool(session_id, at, p, status, _text(error) if error else None)
 
     def _finish_tool(self, session_id, at, p, status, error):
         conn = self.conn
@@ -384,7 +401,7 @@ class Model:
             result = response.get("stdout") if isinstance(response.get("stdout"), str) else None
         turn = store.turn_at(self.conn, session_id, at)
         gitops.record_operations(self.conn, session_id=session_id, turn_id=turn, tool_call_id=call_id,
-                                 command=self.privacy.text(command), result=self.privacy.text(result) if result else None,
+                                 command=_text(command), result=_text(result) if result else None,
                                  at=at)
         if "commit" in operations and error is None and self.on_commit:
             project_id = self.conn.execute("select project_id from sessions where id = ?",
@@ -421,9 +438,9 @@ class Model:
                 " ended_at = excluded.ended_at, transcript_path = coalesce(excluded.transcript_path, agents.transcript_path),"
                 " last_message = excluded.last_message, agent_type = coalesce(agents.agent_type, excluded.agent_type)",
                 (session_id, turn[0] if turn else None, agent_id, _str(p.get("agent_type")), at, path,
-                 self.privacy.text(message[:CONTEXT_CHARS * 5]) if message else None),
+                 _text(message[:CONTEXT_CHARS * 5]) if message else None),
             )
-        text = self.privacy.text(message) if message else None
+        text = _text(message) if message else None
         if text:
             store.add_message(self.conn, uid="hook:" + event_id, session_id=session_id, role="assistant",
                               kind="reply", content=text, created_at=at,
@@ -434,6 +451,10 @@ class Model:
     def _transcript(self, session_id, path, agent_id=None):
         if self.on_transcript and isinstance(path, str) and path:
             self.on_transcript(session_id, path, agent_id)
+
+
+def _text(value):
+    return value if isinstance(value, str) and value else None
 
 
 def _str(value):

@@ -54,6 +54,7 @@ create table turns (
     unique (session_id, seq)
 );
 create index turns_started on turns(started_at);
+create index turns_open on turns(session_id, end_kind, seq);
 
 create table agents (
     id integer primary key,
@@ -124,6 +125,7 @@ create unique index tool_calls_use on tool_calls(session_id, tool_use_id);
 create index tool_calls_name on tool_calls(tool_name, started_at);
 create index tool_calls_turn on tool_calls(turn_id);
 create index tool_calls_started on tool_calls(started_at);
+create index tool_calls_pending on tool_calls(session_id, status, tool_name);
 
 create table file_operations (
     id integer primary key,
@@ -155,6 +157,8 @@ create table waits (
 );
 create index waits_session on waits(session_id, started_at);
 create index waits_started on waits(started_at);
+create index waits_open on waits(session_id, kind, ended_at);
+create index waits_turn on waits(turn_id, kind);
 
 create table git_operations (
     id integer primary key,
