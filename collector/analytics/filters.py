@@ -73,7 +73,10 @@ def parse(project_id=None, start_date=None, end_date=None, days=None, default_da
     if n is not None:
         last = datetime.date.fromisoformat(end) if end else (today or datetime.datetime.now(
             datetime.timezone.utc).date())
-        start = (last - datetime.timedelta(days=n - 1)).isoformat()
+        try:
+            start = (last - datetime.timedelta(days=n - 1)).isoformat()
+        except OverflowError:
+            raise InvalidInput("days", "reaches before year 1") from None
     if start and end and start > end:
         raise InvalidInput("end_date", "must not be before start_date")
     return Filters(project, start, end)
