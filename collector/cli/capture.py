@@ -1,0 +1,147 @@
+"""``cctracker install``, ``uninstall`` and ``status``: the capture side's commands."""
+
+import click
+
+from .base import cli, echo_json, fail, load_config
+
+
+def _scope_options(fn):
+    fn = click.option(
+        "--settings",
+        "settings_file",
+        type=click.Path(dir_okay=False),
+        help="Use this settings file instead of the scope's.",
+    )(fn)
+    fn = click.option(
+        "--scope",
+        type=click.Choice(["user", "project", "local"]),
+        default="user",
+        show_default=True,
+        help="user: ~/.claude/settings.json (or $CLAUDE_CONFIG_DIR); project: "
+        "./.claude/settings.json; local: ./.claude/settings.local.json.",
+    )(fn)
+    return fn
+
+
+def _path(scope, settings_file):
+    from hooks import install
+
+    return settings_file or install.settings_path(scope)
+
+
+def _run(action, path, as_json, **kwargs):
+    from hooks import install
+
+    try:
+        change = getattr(install, action)(path, **kwargs)
+    except install.SettingsError as e:
+        fail(str(e))
+    except OSError as e:
+        fail("cannot write %s: %s" % (path, e))
+    if as_json:
+        echo_json(change.as_dict())
+        return change
+    if kwargs.get("dry_run"):
+        click.echo(change.diff or "No change: %s is already as wanted." % path, nl=not change.diff)
+    return change
+
+
+@cli.command()
+@_scope_options
+@click.option("--sync", is_flag=True, help="Without \"async\": for Claude Code versions that lack async hooks.")
+@click.option("--dry-run", is_flag=True, help="Print the change as a diff; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
+def install(scope, settings_file, sync, dry_run, as_json):
+    """Add the cctracker hook to Claude Code's settings for every event it uses.
+
+    Safe to run again (it never adds a second copy, and moves an old one to
+    the current interpreter); every other setting is kept; the old file is
+    backed up next to it first.
+    """
+    path = _path(scope, settings_file)
+    change = _run("install", path, as_json, sync=sync, dry_run=dry_run)
+    if as_json or dry_run:
+        return
+    if not change.changed:
+        click.echo("Already installed in %s (%d events)." % (path, len(change.events)))
+        return
+    click.echo(
+        "Installed the cctracker hook for %d events in %s (%s)."
+        % (len(change.events), path, "sync" if sync else "async")
+    )
+    if change.backup:
+        click.echo("Backup of the previous file: %s" % change.backup)
+
+
+@cli.command()
+@_scope_options
+@click.option("--dry-run", is_flag=True, help="Print the change as a diff; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
+def uninstall(scope, settings_file, dry_run, as_json):
+    """Remove the cctracker hook from Claude Code's settings (nothing else)."""
+    path = _path(scope, settings_file)
+    change = _run("uninstall", path, as_json, dry_run=dry_run)
+    if as_json or dry_run:
+        return
+    if not change.changed:
+        click.echo("No cctracker hooks in %s." % path)
+        return
+    click.echo("Removed the cctracker hook from %d events in %s." % (len(change.events), path))
+    if change.backup:
+        click.echo("Backup of the previous file: %s" % change.backup)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
+def status(as_json):
+    """Hooks installed, spool backlog, kept errors, database and transcript warnings."""
+    from ..status import status_report
+
+    report = status_report(load_config())
+    if as_json:
+        echo_json(report)
+        return
+    _print_report(report)
+
+
+def _print_report(report):
+    echo = click.echo
+    echo("Data: %s" % report["home"])
+    echo("Hooks:")
+    for h in report["hooks"]:
+        if h["error"]:
+            state = "unreadable"
+        elif h["events"]:
+            state = "%d/%d events" % (len(h["events"]), len(h["events"]) + len(h["missing_events"]))
+        else:
+            state = "not installed" if h["exists"] else "no file"
+        echo("  %-8s %s: %s" % (h["scope"], h["path"], state))
+        for c in h["commands"]:
+            ok = "ok" if c["python_exists"] and c["script_exists"] else "MISSING"
+            echo("           %s [%s]" % (c["command"], ok))
+    s = report["spool"]
+    echo("Spool: %d file(s), %s waiting (%d overflow)" % (s["files"], _size(s["bytes"]), s["overflow_files"]))
+    e = report["errors"]
+    echo("Errors kept: %d%s" % (e["count"], " (newest: %s)" % e["newest_reason"] if e["count"] else ""))
+    d = report["database"]
+    if d is None:
+        echo("Database: none yet")
+    elif d.get("error"):
+        echo("Database: %s: %s" % (d["path"], d["error"]))
+    else:
+        rows = ", ".join("%s %s" % (v if v is not None else "?", k) for k, v in d["rows"].items())
+        echo("Database: %s, %s (%s)" % (d["path"], _size(d["bytes"]), rows))
+    if report["search"] is not None:
+        echo("Search: %s" % ", ".join("%s=%s" % kv for kv in report["search"].items()))
+    t = report["transcripts"]
+    echo("Transcripts: %d in %s (Claude Code deletes them after %s days)"
+         % (t["files"], t["path"], t["cleanup_period_days"]))
+    for w in report["warnings"]:
+        echo("Warning: %s" % w)
+
+
+def _size(n):
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return ("%d %s" if unit == "B" else "%.1f %s") % (n, unit)
+        n /= 1024
