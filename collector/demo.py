@@ -191,6 +191,7 @@ def build_demo(path, days=42, seed=1, end=None, scale=1.0):
 
 def _session(rng, rows, project, start, weekend, known):
     pid, name, lang, files, topics = project
+    files = ["/home/dev/src/%s/%s" % (name, f) for f in files]
     model = _weighted(rng, MODELS)
     uuid = "%08x-%04x-4%03x-a%03x-%012x" % (rng.getrandbits(32), rng.getrandbits(16), rng.getrandbits(12),
                                             rng.getrandbits(12), rng.getrandbits(48))
@@ -285,7 +286,7 @@ def _turn(rng, rows, sid, seq, t, prompt, topic, model, pid, files, lang, last):
 def _tool(rng, rows, sid, tid, tool, t, files, lang, agent, allow_wait=True):
     """A tool call, its file operation and maybe a permission wait; returns seconds waited."""
     _, median, fail_rate, asks = TOOLS[tool]
-    path = "/home/dev/src/%s" % rng.choice(files)
+    path = rng.choice(files)
     duration = round(median * rng.lognormvariate(0, 0.8), 1)
     failed = rng.random() < fail_rate
     tool_input, summary = _input(rng, tool, path, lang)
@@ -360,7 +361,7 @@ def _commit(rng, rows, sid, tid, pid, topic, files, t):
     rows.add("git_operations", session_id=sid, turn_id=tid, tool_call_id=call, operation="commit",
              command='git commit -m "%s"' % subject, result="[main %s] %s" % (sha[:7], subject),
              commit_sha=sha, at=iso(t))
-    changed = rng.sample(files, rng.randint(1, min(4, len(files))))
+    changed = [f.split("/", 5)[-1] for f in rng.sample(files, rng.randint(1, min(4, len(files))))]
     cid = rows.add("commits", project_id=pid, session_id=sid, sha=sha, author_name="Dev Eloper",
                    author_email="dev@example.com", committed_at=iso(t), subject=subject,
                    message=subject + "\n\nCo-Authored-By: Claude <noreply@anthropic.com>",

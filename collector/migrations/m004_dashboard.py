@@ -213,10 +213,103 @@ from rollup_think t
 left join projects p on p.id = t.project_id
 left join think_buckets b on b.bucket = t.bucket
 """,
+    # One row per session with its counts, each from an index: fast for one session or a page of them.
+    "session_list": """
+select s.id as session_id, s.session_uuid, s.project_id, coalesce(p.name, '(no project)') as project_name,
+    s.title, s.model, s.status, date(s.started_at) as day, s.started_at,
+    coalesce(s.ended_at, s.last_event_at) as ended_at,
+    round(max(0, (julianday(coalesce(s.ended_at, s.last_event_at)) - julianday(s.started_at)) * 86400.0), 3)
+        as wall_seconds,
+    (select count(*) from turns t where t.session_id = s.id) as turns,
+    (select round(total(t.working_seconds), 3) from turns t where t.session_id = s.id)
+        as claude_working_seconds,
+    (select round(total(case when w.kind = 'permission' then w.duration_seconds end), 3) from waits w
+        where w.session_id = s.id) as permission_wait_seconds,
+    (select round(total(case when w.kind = 'user' then w.thinking_seconds end), 3) from waits w
+        where w.session_id = s.id) as thinking_seconds,
+    (select round(total(case when w.kind = 'user' then w.away_seconds end), 3) from waits w
+        where w.session_id = s.id) as away_seconds,
+    (select count(*) from messages m where m.session_id = s.id and m.kind = 'prompt' and m.role = 'user'
+        and m.agent_id is null) as prompts,
+    (select count(*) from tool_calls c where c.session_id = s.id) as tool_calls,
+    (select count(*) from tool_calls c where c.session_id = s.id and c.status = 'error') as tool_failures,
+    (select count(*) from commits c where c.session_id = s.id) as commits,
+    (select coalesce(sum(c.lines_added + c.lines_removed), 0) from commits c where c.session_id = s.id)
+        as commit_lines_changed
+from sessions s left join projects p on p.id = s.project_id
+""",
+    "conversation": """
+select m.id as message_id, m.session_id, s.project_id, m.turn_id, m.agent_id, m.role, m.kind,
+    date(m.created_at) as day, m.created_at, m.model, m.content
+from messages m join sessions s on s.id = m.session_id
+""",
+    "file_history": """
+select f.id as file_operation_id, f.path, f.operation, f.at, date(f.at) as day, f.lines_added,
+    f.lines_removed, f.session_id, s.project_id, coalesce(p.name, '(no project)') as project_name,
+    c.tool_name, c.status, c.summary
+from file_operations f
+join sessions s on s.id = f.session_id
+left join projects p on p.id = s.project_id
+left join tool_calls c on c.id = f.tool_call_id
+""",
+    "tool_call_list": """
+select c.id as tool_call_id, c.session_id, s.project_id, coalesce(p.name, '(no project)') as project_name,
+    c.turn_id, c.agent_id, c.tool_name, date(c.started_at) as day, c.started_at, c.ended_at,
+    c.duration_ms, c.status, c.summary, c.error
+from tool_calls c join sessions s on s.id = c.session_id left join projects p on p.id = s.project_id
+""",
+    # Everything that happened in a session on one time axis (the session page's chart).
+    "session_events": """
+select t.session_id, 'Claude working' as lane, 'turn ' || t.seq as label, t.started_at as start_at,
+    coalesce(t.ended_at, t.started_at) as end_at, t.end_kind as detail, t.id as turn_id
+from turns t
+union all
+select m.session_id, 'Prompt', substr(m.content, 1, 80), m.created_at, m.created_at, m.kind, m.turn_id
+from messages m where m.kind = 'prompt' and m.role = 'user' and m.agent_id is null
+union all
+select w.session_id, case w.kind when 'permission' then 'Permission wait' else 'User wait' end,
+    case w.kind when 'permission' then coalesce(w.context_before, 'permission')
+        else printf('thinking %.0f s, away %.0f s', coalesce(w.thinking_seconds, 0),
+                    coalesce(w.away_seconds, 0)) end,
+    w.started_at, coalesce(w.ended_at, w.started_at), w.kind, w.turn_id
+from waits w
+union all
+select c.session_id, 'Tool call', c.tool_name || ': ' || coalesce(substr(c.summary, 1, 80), ''), c.started_at,
+    coalesce(c.ended_at, c.started_at), c.status, c.turn_id
+from tool_calls c
+union all
+select c.session_id, 'Commit', c.subject, c.committed_at, c.committed_at, substr(c.sha, 1, 10), null
+from commits c where c.session_id is not null
+""",
+    # The founding spec's ProjectSummary, from the rollups.
+    "project_summary": """
+select p.id, p.name, p.path, p.git_remote as git_repo,
+    (select group_concat(lang, ', ') from (
+        select case lower(replace(f.path, rtrim(f.path, replace(f.path, '.', '')), ''))
+            when 'py' then 'Python' when 'ipynb' then 'Python' when 'ts' then 'TypeScript'
+            when 'tsx' then 'TypeScript' when 'js' then 'JavaScript' when 'jsx' then 'JavaScript'
+            when 'go' then 'Go' when 'rs' then 'Rust' when 'java' then 'Java' when 'rb' then 'Ruby'
+            when 'c' then 'C' when 'h' then 'C' when 'cpp' then 'C++' when 'cs' then 'C#'
+            when 'tf' then 'Terraform' when 'sh' then 'Shell' when 'sql' then 'SQL' when 'md' then 'Markdown'
+            when 'html' then 'HTML' when 'css' then 'CSS' when 'yml' then 'YAML' when 'yaml' then 'YAML'
+            end as lang, sum(f.operations) as n
+        from rollup_files f where f.project_id = p.id group by lang having lang is not null
+        order by n desc limit 5)) as languages,
+    (select sum(sessions) from rollup_daily r where r.project_id = p.id) as total_sessions,
+    (select cast(round(total(claude_working_seconds + permission_wait_seconds + thinking_seconds) / 60.0)
+        as integer) from rollup_daily r where r.project_id = p.id) as total_time_minutes,
+    (select max(coalesce(s.last_event_at, s.started_at)) from sessions s where s.project_id = p.id)
+        as last_activity,
+    (select count(distinct f.path) from rollup_files f where f.project_id = p.id and f.edits + f.writes > 0)
+        as files_modified,
+    (select sum(lines_added + lines_removed) from rollup_daily r where r.project_id = p.id) as lines_changed
+from projects p
+""",
 }
 
 VIEW_ORDER = ("rollup_model_price_match", "daily_overview", "daily_tokens", "daily_tools", "daily_files",
-              "think_hourly")
+              "think_hourly", "session_list", "conversation", "file_history", "tool_call_list",
+              "session_events", "project_summary")
 
 
 def backfill(conn):
