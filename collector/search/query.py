@@ -1,0 +1,190 @@
+"""Turning what the user typed into safe search terms and checked filters.
+
+User text never reaches FTS5 as syntax: it is split into chunks on
+whitespace and each chunk becomes one quoted FTS5 string (a phrase of the
+tokenizer's tokens), so ``AND``, ``NEAR(``, ``"``, ``*`` and unbalanced
+parentheses are just text.
+"""
+
+import dataclasses
+import datetime
+import re
+
+from ..errors import InvalidInput
+
+#: Longer queries are cut: nobody types more, and each term costs an FTS lookup.
+MAX_QUERY_CHARS = 1000
+#: At most this many distinct chunks are looked up (the rest add little).
+MAX_TERMS = 24
+#: The largest page of results a caller may ask for.
+MAX_LIMIT = 100
+DEFAULT_LIMIT = 20
+
+KINDS = ("prompt", "reply", "thinking", "tool", "commit")
+
+# A chunk starts and ends with a word character; code joiners may sit inside
+# (a.b, a_b, src/db.py, foo::bar, x-y), anything else separates: "NEAR(lock" is two.
+_CHUNK = re.compile(r"\w(?:[\w./:\\@#$-]*\w)?")
+# Code-looking chunks: snake_case, dotted.names, paths, CamelCase, digits mixed in.
+_CODE = re.compile(r"[_./:\\#@$<>=-]|[a-z][A-Z]|[A-Za-z]\d|\d[A-Za-z]")
+_RELATIVE = re.compile(r"^(\d+)\s*([hdwmy])$")
+_UNITS = {"h": 1 / 24, "d": 1, "w": 7, "m": 30, "y": 365}
+
+
+@dataclasses.dataclass
+class Query:
+    text: str            # the (cut) query as typed, stripped
+    terms: list          # distinct chunks that contain a word character
+    code_terms: list     # chunks that look like code identifiers or paths
+    spaceless: list      # chunks in scripts written without spaces (CJK, Thai)
+
+
+def fts_string(chunk):
+    """One chunk as an FTS5 string literal: quotes doubled, so always a plain phrase."""
+    return '"%s"' % chunk.replace('"', '""')
+
+
+def _is_spaceless(chunk):
+    # CJK, kana, hangul, Thai, Lao, Khmer: unicode61 makes one token of a
+    # whole run, so only substring (trigram / LIKE) search can find words in it.
+    return any(
+        "\u0e00" <= ch <= "\u0eff" or "\u1780" <= ch <= "\u17ff" or "\u3040" <= ch <= "\u30ff"
+        or "\u3400" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\uf900" <= ch <= "\ufaff"
+        for ch in chunk
+    )
+
+
+def parse(text):
+    """Check and split a query; a blank one is an error the caller shows as 400."""
+    if text is None or not str(text).strip():
+        raise InvalidInput("query", "must not be empty")
+    text = str(text).strip()[:MAX_QUERY_CHARS]
+    terms, seen = [], set()
+    for chunk in _CHUNK.findall(text):
+        if chunk.lower() in seen:
+            continue
+        seen.add(chunk.lower())
+        terms.append(chunk)
+        if len(terms) >= MAX_TERMS:
+            break
+    return Query(
+        text=text,
+        terms=terms,
+        code_terms=[t for t in terms if _CODE.search(t)],
+        spaceless=[t for t in terms if _is_spaceless(t)],
+    )
+
+
+@dataclasses.dataclass
+class Filters:
+    project_ids: list = None     # None: every project
+    session_id: int = None
+    since: str = None            # ISO text, compared with search_docs.at
+    until: str = None
+    kinds: tuple = None
+    model: str = None
+
+    def active(self):
+        return any(v is not None for v in dataclasses.astuple(self))
+
+
+def parse_time(field, value, now=None, end=False):
+    """``2026-03-02``, an ISO timestamp, or ``7d`` / ``3w`` / ``12h`` ago, as ISO UTC text."""
+    if value is None or value == "":
+        return None
+    value = str(value).strip()
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    match = _RELATIVE.match(value.lower())
+    if match:
+        moment = now - datetime.timedelta(days=int(match.group(1)) * _UNITS[match.group(2)])
+    else:
+        try:
+            moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise InvalidInput(field, "expected a date (2026-03-02), a time or an age like 7d") from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=datetime.timezone.utc)
+        if end and len(value) == 10:
+            # A bare date as the end of a range means the whole day.
+            moment += datetime.timedelta(days=1) - datetime.timedelta(microseconds=1)
+    return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_kinds(value):
+    """``reply``, ``prompt,reply`` or a list; ``tool`` and ``commit`` as in KINDS."""
+    if value is None or value == "" or value == ():
+        return None
+    items = value.split(",") if isinstance(value, str) else list(value)
+    kinds = []
+    for item in items:
+        for part in str(item).split(","):
+            part = part.strip().lower()
+            if not part:
+                continue
+            if part not in KINDS:
+                raise InvalidInput("kind", "must be one of %s" % ", ".join(KINDS))
+            kinds.append(part)
+    return tuple(dict.fromkeys(kinds)) or None
+
+
+def parse_limit(value):
+    if value is None or value == "":
+        return DEFAULT_LIMIT
+    try:
+        limit = int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput("limit", "must be a whole number") from None
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput("limit", "must be between 1 and %d" % MAX_LIMIT)
+    return limit
+
+
+def parse_int(field, value):
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(field, "must be a whole number") from None
+
+
+def make_filters(conn, project=None, project_id=None, session=None, session_id=None,
+                 since=None, until=None, kind=None, model=None):
+    """Check every filter and resolve names (project name, session UUID) to ids."""
+    filters = Filters()
+    ids = []
+    if project_id is not None and project_id != "":
+        ids.append(parse_int("project_id", project_id))
+    if project is not None and project != "":
+        if isinstance(project, int) or str(project).isdigit():
+            ids.append(int(project))
+        else:
+            found = [r[0] for r in conn.execute(
+                "select id from projects where name = ? or path = ?", (project, project))]
+            if not found:
+                raise InvalidInput("project", "no project named %r" % project)
+            ids.extend(found)
+    filters.project_ids = ids or None
+    if session_id is not None and session_id != "":
+        filters.session_id = parse_int("session_id", session_id)
+    if session is not None and session != "":
+        if isinstance(session, int) or str(session).isdigit():
+            filters.session_id = int(session)
+        else:
+            row = conn.execute(
+                "select id from sessions where session_uuid = ? or session_uuid like ? escape '\\'",
+                (session, _like_prefix(session))).fetchone()
+            if row is None:
+                raise InvalidInput("session", "no session %r" % session)
+            filters.session_id = row[0]
+    filters.since = parse_time("since", since)
+    filters.until = parse_time("until", until, end=True)
+    if filters.since and filters.until and filters.since > filters.until:
+        raise InvalidInput("since", "must be before until")
+    filters.kinds = parse_kinds(kind)
+    filters.model = (str(model).strip() or None) if model is not None else None
+    return filters
+
+
+def _like_prefix(text):
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
