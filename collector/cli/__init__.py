@@ -9,7 +9,7 @@ import pkgutil
 from .base import cli
 
 for _module in pkgutil.iter_modules(__path__):
-    if _module.name != "base":
+    if _module.name not in ("base", "__main__"):
         importlib.import_module("%s.%s" % (__name__, _module.name))
 
 __all__ = ["cli"]

@@ -28,3 +28,31 @@ def drain(as_json):
         " (%(duplicates)d already stored, %(bad_lines)d bad lines kept in errors/,"
         " %(skipped)d from excluded projects, %(timed_out)d sessions timed out)." % stats
     )
+
+
+@cli.command()
+@click.option("--host", default=None, help="Interface for the API and dashboard (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="API port (default 8000).")
+@click.option("--dashboard-port", type=int, default=None, help="Dashboard port (default 8001).")
+@click.option("--demo", is_flag=True, help="Serve a generated demo database instead of your own data.")
+@click.option("--no-dashboard", is_flag=True, help="Serve only the API and the drain.")
+@click.option("--no-import", is_flag=True, help="Do not import existing transcripts on first run.")
+def serve(host, port, dashboard_port, demo, no_dashboard, no_import):
+    """Run the collector: API, continuous drain, search indexer and dashboard.
+
+    Ctrl-C stops everything. On first run with an empty database, the
+    transcripts Claude Code still has are imported in the background.
+    """
+    from ..dashboard import DashboardError
+    from ..errors import CCTrackerError
+    from ..service import Service
+
+    config = load_config()
+    service = Service(config, host=host, port=port, dashboard_port=dashboard_port, demo=demo,
+                      dashboard=not no_dashboard, first_import=not no_import, echo=click.echo)
+    try:
+        service.start()
+    except (CCTrackerError, DashboardError) as e:
+        service.stop()
+        fail(str(e))
+    service.wait()

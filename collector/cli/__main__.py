@@ -1,0 +1,3 @@
+from . import cli
+
+cli(prog_name="cctracker")

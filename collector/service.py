@@ -1,0 +1,149 @@
+"""``cctracker serve``: the API, the drain, the search indexer and Datasette together.
+
+Each part runs in its own thread (Datasette in its own process) and stops
+cleanly on Ctrl-C or SIGTERM. Nothing here holds up the drain: vectors are
+computed by a separate thread on a separate connection.
+"""
+
+import os
+import signal
+import threading
+
+from . import dashboard, db
+from .drain import DrainThread
+from .errors import CCTrackerError
+
+#: Documents embedded per indexer step: ~0.2 s of work, so stopping is quick.
+INDEX_BATCH = 500
+
+#: Retention runs at most this often while serving.
+RETENTION_EVERY_SECONDS = 3600
+
+
+class Service:
+    def __init__(self, config, host=None, port=None, dashboard_port=None, demo=False, dashboard=True,
+                 first_import=True, echo=print):
+        self.config = config
+        self.host = host or config.api_host
+        self.port = config.api_port if port is None else port
+        self.dashboard_port = config.dashboard_port if dashboard_port is None else dashboard_port
+        self.demo = demo
+        self.with_dashboard = dashboard
+        self.first_import = first_import and not demo
+        self.echo = echo
+        self.db_path = os.path.join(config.home, "demo.db") if demo else config.db_path
+        self.stop_event = threading.Event()
+        self.api = self.drain = self.dashboard = None
+        self.threads = []
+
+    def start(self):
+        from .api.server import Server
+
+        if self.demo:
+            from .demo import build_demo
+
+            self.echo("Building the demo database %s ..." % self.db_path)
+            build_demo(self.db_path)
+        conn = db.connect(self.db_path)
+        empty = db.scalar(conn, "select count(*) from sessions") == 0
+        conn.close()
+        # Bind the API first: a busy port is reported before anything runs.
+        self.api = Server(self.config, self.host, self.port, db_path=self.db_path).start()
+        if self.with_dashboard:
+            self.dashboard = dashboard.start(self.db_path, self.host, self.dashboard_port)
+            dashboard.wait_until_ready(self.dashboard, self.host, self.dashboard_port)
+        if not self.demo:
+            self.drain = DrainThread(self.config)
+            self.drain.start()
+            self._thread(self._retention, "cctracker-retention")
+        self._thread(self._index, "cctracker-indexer")
+        if empty and self.first_import:
+            self._thread(self._import, "cctracker-import")
+        self.echo("cctracker API:       %s  (docs: %s/docs)" % (self.api.url, self.api.url))
+        if self.dashboard is not None:
+            self.echo("cctracker dashboard: %s" % self.dashboard.url)
+        self.echo("Data: %s%s. Press Ctrl-C to stop." % (self.db_path, " (demo)" if self.demo else ""))
+        if not self.demo:
+            self._hooks_hint()
+
+    def _thread(self, target, name):
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self.threads.append(thread)
+
+    def _index(self):
+        from .search import index_pending
+
+        conn = db.connect(self.db_path)
+        try:
+            while not self.stop_event.is_set():
+                try:
+                    done = index_pending(conn, limit=INDEX_BATCH)
+                except CCTrackerError as e:
+                    self.echo("search indexer: %s" % e)
+                    done = 0
+                if not done:
+                    self.stop_event.wait(2.0)
+        finally:
+            conn.close()
+
+    def _retention(self):
+        from .forget import apply_retention
+
+        conn = db.connect(self.db_path)
+        try:
+            while not self.stop_event.is_set():
+                removed = apply_retention(conn, self.config)
+                if removed:
+                    self.echo("retention: removed %s" % removed)
+                self.stop_event.wait(RETENTION_EVERY_SECONDS)
+        finally:
+            conn.close()
+
+    def _import(self):
+        from .importer import default_roots, import_paths
+
+        roots = [r for r in default_roots() if os.path.isdir(r)]
+        if not roots:
+            return
+        self.echo("First run: importing existing Claude Code transcripts from %s ..." % ", ".join(roots))
+        conn = db.connect(self.db_path)
+        try:
+            summary = import_paths(conn, roots, config=self.config)
+        finally:
+            conn.close()
+        self.echo("Imported %d files (%.1f MB): %d sessions, %d messages." % (
+            summary["files"], summary["mb"], summary.get("sessions", 0), summary.get("messages", 0)))
+
+    def _hooks_hint(self):
+        from .status import hooks_report
+
+        if not any(entry["events"] for entry in hooks_report()):
+            self.echo("Hooks are not installed yet: run `cctracker install` so new sessions are recorded.")
+
+    def wait(self):
+        """Block until Ctrl-C or SIGTERM, then stop everything."""
+        previous = signal.signal(signal.SIGTERM, lambda *_: self.stop_event.set())
+        try:
+            while not self.stop_event.wait(0.5):
+                if self.dashboard is not None and self.dashboard.poll() is not None:
+                    self.echo("The dashboard exited (code %s); see %s" % (
+                        self.dashboard.returncode, self.dashboard.log_path))
+                    break
+        except KeyboardInterrupt:
+            pass
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            self.stop()
+            self.echo("Stopped.")
+
+    def stop(self):
+        self.stop_event.set()
+        if self.api is not None:
+            self.api.stop()
+        if self.drain is not None:
+            self.drain.stop()
+        if self.dashboard is not None:
+            dashboard.stop(self.dashboard)
+        for thread in self.threads:
+            thread.join(10)
