@@ -1,0 +1,37 @@
+"""``POST /api/activity``: a tool call (any tool name) and the file it touched."""
+
+import falcon
+
+from . import openapi, writes
+from .schemas import Activity, ActivityRecorded
+from .validate import iso, json_body
+
+
+class ActivityResource:
+    def __init__(self, ctx):
+        self.ctx = ctx
+
+    def on_post(self, req, resp):
+        body = json_body(req, Activity)
+        at = iso(body.timestamp, "timestamp")
+        resp.media = writes.record_activity(self.ctx.db(), self.ctx.privacy, body, at)
+        resp.status = falcon.HTTP_201
+
+
+def register(app, ctx):
+    app.add_route("/api/activity", ActivityResource(ctx))
+
+
+OPENAPI_SCHEMAS = openapi.components(Activity, ActivityRecorded)
+
+OPENAPI_PATHS = {
+    "/api/activity": {"post": openapi.operation(
+        "recordActivity", "Record development activity", "Activities", 201, "ActivityRecorded",
+        request="Activity",
+        description=(
+            "Called by PostToolUse hooks. Any tool name is accepted (`mcp__server__tool` is split "
+            "into server and tool). `success` defaults to true unless `error_message` is sent. "
+            "`metadata.duration_ms`, `metadata.lines_added` and `metadata.lines_removed` are "
+            "read when numbers. A `file_path` becomes a file operation: read, write, edit, "
+            "notebook_edit, glob or grep from the tool name (else from `action`, else `other`)."))},
+}
