@@ -1,0 +1,95 @@
+"""``cctracker export`` and ``cctracker forget``: history out, and history gone for good."""
+
+import sys
+
+import click
+
+from .. import db
+from .. import export as export_mod
+from .. import forget as forget_mod
+from .base import cli, echo_json, fail, guard, load_config, table
+
+
+@cli.command()
+@click.option("--format", "fmt", default="json", show_default=True, metavar="json|ndjson|csv",
+              help="Output format.")
+@click.option("--what", default=None, metavar="sessions|messages|tools|commits|all",
+              help="What to export (default: all; sessions for csv, which holds one table).")
+@click.option("--project", help="Only this project (name, path or id).")
+@click.option("--since", metavar="YYYY-MM-DD", help="From this day on (included).")
+@click.option("--until", metavar="YYYY-MM-DD", help="Up to this day (included).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file (atomically, mode 0600) instead of stdout.")
+@click.option("--json", "as_json", is_flag=True, help="With -o: print the row counts as JSON.")
+@guard
+def export(fmt, what, project, since, until, output, as_json):
+    """Export sessions, messages, tool calls and commits.
+
+    JSON gives an array (or, for --what all, an object of arrays); NDJSON
+    one object per line (with a "type" field for --what all); CSV one table.
+    Rows are streamed, so large exports do not load into memory.
+    """
+    what = what or ("sessions" if fmt == "csv" else "all")
+    if as_json and not output:
+        fail("--json describes the file written with -o; without -o the export itself is on stdout")
+    options = dict(fmt=fmt, what=what, project=project, since=since, until=until)
+    export_mod.check(fmt, what)
+    config = load_config()
+    conn = db.connect(config.db_path)
+    try:
+        if output:
+            counts = export_mod.export_file(conn, output, **options)
+        else:
+            counts = export_mod.export(conn, sys.stdout, **options)
+    finally:
+        conn.close()
+    if not output:
+        return
+    if as_json:
+        echo_json({"path": output, "format": fmt, "rows": counts})
+    else:
+        parts = ", ".join("%d %s" % (n, name) for name, n in counts.items())
+        click.echo("Wrote %s to %s" % (parts, output), err=True)
+
+
+@cli.command()
+@click.option("--session", help="A session: our id or Claude's session UUID.")
+@click.option("--project", help="Every session of a project (name, path or id), and the project.")
+@click.option("--before", metavar="YYYY-MM-DD", help="Every session whose last activity is before this day.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was removed as JSON.")
+@guard
+def forget(session, project, before, yes, as_json):
+    """Remove sessions everywhere and reclaim the space.
+
+    Rows in every table, search indexes and vectors, raw events, transcript
+    read state and spool lines not yet drained. Shows what will be deleted
+    and asks first unless --yes.
+    """
+    config = load_config()
+    conn = db.connect(config.db_path)
+    try:
+        selection = forget_mod.select(conn, session=session, project=project, before=before)
+        counts = forget_mod.preview(conn, selection, config.home)
+        if not counts:
+            if as_json:
+                echo_json({"removed": {}})
+            else:
+                click.echo("Nothing to forget.")
+            return
+        if not yes:
+            click.echo("This removes for good:", err=True)
+            for name, n in counts.items():
+                click.echo("  %-24s %d" % (name, n), err=True)
+            if not click.confirm("Delete?", default=False, err=True):
+                fail("nothing deleted")
+        try:
+            removed = forget_mod.forget(conn, selection, config.home)
+        except TimeoutError as e:
+            fail(str(e))
+    finally:
+        conn.close()
+    if as_json:
+        echo_json({"removed": removed})
+    else:
+        table([{"what": k, "removed": v} for k, v in removed.items()])

@@ -1,0 +1,415 @@
+"""Forgetting: remove sessions everywhere and reclaim the space they took.
+
+Tables are found by their columns, not listed by hand, so tables added by
+later migrations (search documents, vectors, import state) are covered:
+every table with a ``session_id`` or ``session_uuid`` column loses the
+rows of the forgotten sessions, a table that only points at such rows by
+foreign key loses its rows too, and a project's own rows (commits, search
+documents) go with ``--project``. FTS indexes follow through their
+triggers and are then optimized; ``secure_delete``, ``VACUUM`` and a WAL
+checkpoint (TRUNCATE) make sure no byte of the text stays in the files.
+Spool lines of those sessions not yet drained are removed under the spool
+lock before the rows, so a running drain cannot bring them back.
+"""
+
+import dataclasses
+import datetime
+import os
+import time
+
+try:
+    import fcntl
+except ImportError:  # Windows: no spool lock to take
+    fcntl = None
+
+import orjson
+
+from cctracker_client import spool
+
+from . import db
+from .errors import InvalidInput, NotFound
+from .export import parse_date, resolve_projects
+
+#: Rows without a session that still carry a time: removed by ``--before``
+#: and retention when older than the cutoff (and not tied to a kept session).
+ORPHAN_TIMES = {"commits": "committed_at", "token_usage": "at", "drain_errors": "at",
+                "raw_events": "received_at"}
+
+#: The spool lock is held by hooks for microseconds and by a rotating drain
+#: for milliseconds; a forget can afford to wait this long for it.
+SPOOL_LOCK_WAIT_SECONDS = 10
+
+
+@dataclasses.dataclass
+class Selection:
+    """What a forget covers: session ids and UUIDs, projects, an age cutoff."""
+
+    session_ids: list
+    session_uuids: list
+    project_ids: list = dataclasses.field(default_factory=list)
+    before: str | None = None  # ISO cutoff for rows without a session
+
+    @property
+    def empty(self):
+        return not (self.session_ids or self.project_ids or self.before)
+
+
+def select(conn, *, session=None, project=None, before=None):
+    """Resolve exactly one of ``session`` (id or UUID), ``project`` (name or id), ``before``."""
+    given = [v is not None for v in (session, project, before)]
+    if sum(given) != 1:
+        raise InvalidInput("session", "give exactly one of --session, --project or --before")
+    if session is not None:
+        text = str(session).strip()
+        row = conn.execute("select id, session_uuid from sessions where session_uuid = ?", (text,)).fetchone()
+        if row is None and text.isdigit():
+            row = conn.execute("select id, session_uuid from sessions where id = ?", (int(text),)).fetchone()
+        if row is None:
+            raise NotFound("session", text)
+        return Selection([row[0]], [row[1]])
+    if project is not None:
+        ids = resolve_projects(conn, project)
+        marks = ", ".join("?" * len(ids))
+        rows = conn.execute(
+            "select id, session_uuid from sessions where project_id in (%s) order by id" % marks, ids
+        ).fetchall()
+        return Selection([r[0] for r in rows], [r[1] for r in rows], project_ids=ids)
+    if isinstance(before, str):
+        before = parse_date(before, "before")
+    cutoff = before.isoformat() if isinstance(before, datetime.date) else str(before)
+    return _before(conn, cutoff)
+
+
+def _before(conn, cutoff):
+    rows = conn.execute(
+        "select id, session_uuid from sessions"
+        " where coalesce(ended_at, last_event_at, started_at) < ? order by id",
+        (cutoff,),
+    ).fetchall()
+    return Selection([r[0] for r in rows], [r[1] for r in rows], before=cutoff)
+
+
+# --- discovering where the rows are ----------------------------------------------
+
+
+def _tables(conn):
+    """Ordinary tables (no views, virtual tables or their shadow tables) and their columns."""
+    virtual = [r[0] for r in conn.execute(
+        "select name from sqlite_master where type = 'table' and sql like 'create virtual table%'")]
+    found = {}
+    for (name,) in conn.execute(
+        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%'"
+        " and sql not like 'create virtual table%' order by name"
+    ).fetchall():
+        if any(name.startswith(v + "_") for v in virtual):
+            continue  # FTS shadow tables: maintained by their virtual table
+        found[name] = [r[1] for r in conn.execute("select * from pragma_table_info(?)", (name,))]
+    return found
+
+
+def _q(name):
+    return '"%s"' % name.replace('"', '""')
+
+
+def _targets(conn, selection):
+    """(table, where, params) for every row the selection covers, children first."""
+    tables = _tables(conn)
+    ids, uuids = selection.session_ids, selection.session_uuids
+    in_ids = "(select id from temp.forget_sessions)"
+    in_uuids = "(select uuid from temp.forget_sessions)"
+    in_projects = "(select id from temp.forget_projects)"
+    out = []
+    # Tables that point at session rows (or project rows) only through a foreign key.
+    for table, cols in tables.items():
+        if "session_id" in cols or "session_uuid" in cols or table in ("sessions", "projects"):
+            continue
+        for fk in conn.execute("select * from pragma_foreign_key_list(?)", (table,)).fetchall():
+            parent, col = fk[2], fk[3]
+            parent_cols = tables.get(parent, [])
+            key = fk[4] or "rowid"
+            clauses = []
+            if "session_id" in parent_cols and ids:
+                clauses.append("session_id in %s" % in_ids)
+            if "project_id" in parent_cols and selection.project_ids:
+                clauses.append("project_id in %s" % in_projects)
+            if clauses:
+                out.append((table, "%s in (select %s from %s where %s)" % (
+                    _q(col), _q(key), _q(parent), " or ".join(clauses))))
+    # Tables that only know the project (dashboard rollups) go after the rows
+    # whose delete triggers still adjust them.
+    project_only = [t for t, cols in tables.items() if "project_id" in cols
+                    and "session_id" not in cols and "session_uuid" not in cols and t != "projects"]
+    for table, cols in tables.items():
+        if table in ("sessions", "projects") or table in project_only:
+            continue
+        clauses = []
+        if "session_id" in cols and ids:
+            clauses.append("session_id in %s" % in_ids)
+        if "session_uuid" in cols and uuids:
+            clauses.append("session_uuid in %s" % in_uuids)
+        if "project_id" in cols and selection.project_ids:
+            clauses.append("project_id in %s" % in_projects)
+        if selection.before and table in ORPHAN_TIMES and ORPHAN_TIMES[table] in cols:
+            orphan = "%s < '%s'" % (ORPHAN_TIMES[table], selection.before.replace("'", ""))
+            if "session_id" in cols:
+                orphan = "session_id is null and " + orphan
+            elif "session_uuid" in cols:  # raw events of no known session
+                orphan += " and (session_uuid is null or session_uuid not in" \
+                          " (select session_uuid from sessions))"
+            clauses.append(orphan)
+        if clauses:
+            out.append((table, " or ".join(clauses)))
+    if "sessions" in tables and ids:
+        out.append(("sessions", "id in %s" % in_ids))
+    if selection.project_ids:
+        out.extend((t, "project_id in %s" % in_projects) for t in project_only)
+    if "projects" in tables and selection.project_ids:
+        out.append(("projects", "id in %s" % in_projects))
+    return out
+
+
+def _fill(conn, selection):
+    conn.execute("create temp table if not exists forget_sessions (id integer primary key, uuid text)")
+    conn.execute("create temp table if not exists forget_projects (id integer primary key)")
+    conn.execute("delete from temp.forget_sessions")
+    conn.execute("delete from temp.forget_projects")
+    conn.executemany("insert into temp.forget_sessions values (?, ?)",
+                     zip(selection.session_ids, selection.session_uuids))
+    conn.executemany("insert into temp.forget_projects values (?)", [(p,) for p in selection.project_ids])
+
+
+def _drain_error_clause(selection):
+    """drain_errors keep the raw line: those naming a forgotten session go too."""
+    return " or ".join("instr(line, ?) > 0" for _ in selection.session_uuids), list(selection.session_uuids)
+
+
+# --- counting and deleting ------------------------------------------------------------
+
+
+def preview(conn, selection, home=None):
+    """Rows per table (and spool lines) that ``forget`` would remove; nothing changes."""
+    counts = {}
+    with conn:
+        _fill(conn, selection)
+        for table, where in _targets(conn, selection):
+            n = db.scalar(conn, "select count(*) from %s where %s" % (_q(table), where))
+            counts[table] = counts.get(table, 0) + n
+        counts.update(_drain_errors(conn, selection, delete=False))
+    counts["spool_leftovers"] = scrub_spool(selection.session_uuids, home, dry_run=True)
+    return {k: v for k, v in counts.items() if v}
+
+
+def _drain_errors(conn, selection, delete):
+    if not selection.session_uuids or not conn.execute(
+            "select 1 from sqlite_master where name = 'drain_errors'").fetchone():
+        return {}
+    where, params = _drain_error_clause(selection)
+    if delete:
+        conn.execute("delete from drain_errors where " + where, params)
+        return {"drain_errors": conn.changes()}
+    return {"drain_errors": db.scalar(conn, "select count(*) from drain_errors where " + where, params)}
+
+
+def forget(conn, selection, home=None, reclaim_space=True):
+    """Remove everything the selection covers; returns rows removed per table.
+
+    Spool lines go first (under the spool lock), then the rows in one
+    transaction with foreign keys checked at its end, then the space is
+    reclaimed so the text is gone from the database and WAL files.
+    """
+    removed = {"spool_leftovers": scrub_spool(selection.session_uuids, home)}
+    secure = db.scalar(conn, "pragma secure_delete")
+    conn.execute("pragma secure_delete=on")  # freed pages are zeroed, not just unlinked
+    try:
+        _delete(conn, selection, removed)
+    finally:
+        conn.execute("pragma secure_delete=%d" % secure)
+    removed = {k: v for k, v in removed.items() if v}
+    if reclaim_space and removed:
+        reclaim(conn)
+    return removed
+
+
+def _delete(conn, selection, removed):
+    with conn:
+        conn.execute("pragma defer_foreign_keys=on")
+        _fill(conn, selection)
+        for table, where in _targets(conn, selection):
+            conn.execute("delete from %s where %s" % (_q(table), where))
+            removed[table] = removed.get(table, 0) + conn.changes()
+        for key, n in _drain_errors(conn, selection, delete=True).items():
+            removed[key] = removed.get(key, 0) + n
+        removed.update(_orphan_search_docs(conn))
+        removed.update(_empty_rollups(conn))
+
+
+def _orphan_search_docs(conn):
+    """Search documents whose source row is gone (the indexer would find out later)."""
+    if not conn.execute("select 1 from sqlite_master where name = 'search_docs'").fetchone():
+        return {}
+    refs = [r[0] for r in conn.execute("select distinct ref_table from search_docs")]
+    tables = _tables(conn)
+    n = 0
+    for ref in refs:
+        if ref in tables:
+            conn.execute(
+                "delete from search_docs where ref_table = ? and ref_id not in (select rowid from %s)"
+                % _q(ref), (ref,))
+            n += conn.changes()
+    return {"search_docs (orphans)": n} if n else {}
+
+
+def _empty_rollups(conn):
+    """Rollup rows whose counters all fell to zero: they still name paths and days."""
+    n = 0
+    for table, cols in _tables(conn).items():
+        if not table.startswith("rollup_"):
+            continue
+        info = conn.execute("select name, type, pk from pragma_table_info(?)", (table,)).fetchall()
+        counters = [name for name, kind, pk in info
+                    if not pk and kind.lower() in ("integer", "real") and name != "project_id"]
+        if counters:
+            conn.execute("delete from %s where %s" % (
+                _q(table), " and ".join("coalesce(%s, 0) = 0" % _q(c) for c in counters)))
+            n += conn.changes()
+    return {"rollups (emptied)": n} if n else {}
+
+
+def reclaim(conn):
+    """Optimize every FTS5 index, VACUUM, and truncate the WAL: the bytes are gone."""
+    fts = [r[0] for r in conn.execute(
+        "select name from sqlite_master where type = 'table' and sql like 'create virtual table%fts5%'")]
+    with conn:
+        for name in fts:
+            conn.execute("insert into %s(%s) values ('optimize')" % (_q(name), _q(name)))
+    conn.execute("vacuum")
+    busy, log, checkpointed = conn.execute("pragma wal_checkpoint(TRUNCATE)").fetchone()
+    return {"fts_optimized": len(fts), "wal_checkpoint_busy": bool(busy)}
+
+
+def apply_retention(conn, config):
+    """Forget sessions whose last activity is older than ``config.retention_days``.
+
+    Called periodically by ``cctracker serve``; 0 days keeps everything.
+    Cheap when there is nothing to remove (no VACUUM then). Returns the
+    rows removed per table, ``{}`` when nothing was due.
+    """
+    days = getattr(config, "retention_days", 0) or 0
+    if days <= 0:
+        return {}
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cutoff = spool.format_time(int((now - datetime.timedelta(days=days)).timestamp() * 1e9))
+    selection = _before(conn, cutoff)
+    if not selection.session_ids and not _has_orphans(conn, cutoff):
+        return {}
+    return forget(conn, selection, home=config.home)
+
+
+def _has_orphans(conn, cutoff):
+    tables = _tables(conn)
+    for table, col in ORPHAN_TIMES.items():
+        if col in tables.get(table, []):
+            extra = " and session_id is null" if "session_id" in tables[table] else ""
+            if conn.execute("select 1 from %s where %s < ?%s limit 1" % (_q(table), col, extra),
+                            (cutoff,)).fetchone():
+                return True
+    return False
+
+
+
+# --- spool leftovers ---------------------------------------------------------------------
+
+
+def scrub_spool(session_uuids, home=None, dry_run=False):
+    """Remove the not yet drained spool lines of these sessions; returns how many.
+
+    Closed segments, overflow files and the active file are rewritten
+    (temp file, then rename) under the spool lock, which hooks take before
+    appending and the drain takes before rotating. Kept error files that
+    name a session are deleted.
+    """
+    wanted = set(session_uuids or ())
+    if not wanted:
+        return 0
+    directory = spool.spool_dir(home)
+    if not os.path.isdir(directory):
+        return 0
+    lock_fd = os.open(os.path.join(directory, spool.LOCK_NAME), os.O_RDWR | os.O_CREAT, spool.FILE_MODE)
+    try:
+        _lock(lock_fd)
+        paths = spool.pending_files(home) + [os.path.join(directory, spool.ACTIVE_NAME)]
+        removed = sum(_scrub_file(path, wanted, dry_run) for path in paths)
+    finally:
+        os.close(lock_fd)
+    return removed + _scrub_errors(wanted, home, dry_run)
+
+
+def _lock(fd):
+    if fcntl is None:
+        return
+    deadline = time.monotonic() + SPOOL_LOCK_WAIT_SECONDS
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise TimeoutError("the spool lock stayed busy; try again") from None
+            time.sleep(0.01)
+
+
+def _names_session(raw, wanted):
+    try:
+        payload = orjson.loads(raw).get("p")
+        return isinstance(payload, dict) and payload.get("session_id") in wanted
+    except (orjson.JSONDecodeError, AttributeError):
+        # A torn or foreign line: drop it if it mentions the session at all.
+        return any(u.encode() in raw for u in wanted)
+
+
+def _scrub_file(path, wanted, dry_run):
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return 0
+    if not any(u.encode() in data for u in wanted):
+        return 0  # the common case: nothing of these sessions here
+    lines = data.split(b"\n")
+    kept = [line for line in lines if not (line.strip() and _names_session(line, wanted))]
+    dropped = len(lines) - len(kept)
+    if dry_run or not dropped:
+        return dropped
+    body = b"\n".join(kept)
+    if not body.strip():
+        os.unlink(path)
+        return dropped
+    tmp = path + ".forget-tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, spool.FILE_MODE)
+    with os.fdopen(fd, "wb") as f:
+        f.write(body)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    return dropped
+
+
+def _scrub_errors(wanted, home, dry_run):
+    directory = spool.errors_dir(home)
+    try:
+        names = os.listdir(directory)
+    except FileNotFoundError:
+        return 0
+    n = 0
+    for name in names:
+        path = os.path.join(directory, name)
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError:
+            continue
+        if any(u.encode() in data for u in wanted):
+            n += 1
+            if not dry_run:
+                os.unlink(path)
+    return n
