@@ -1,5 +1,6 @@
 """``cctracker export`` and ``cctracker forget``: history out, and history gone for good."""
 
+import os
 import sys
 
 import click
@@ -41,6 +42,11 @@ def export(fmt, what, project, since, until, output, as_json):
             counts = export_mod.export_file(conn, output, **options)
         else:
             counts = export_mod.export(conn, sys.stdout, **options)
+            sys.stdout.flush()
+    except BrokenPipeError:
+        # Piped into head or a closed pager: stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
     finally:
         conn.close()
     if not output:
