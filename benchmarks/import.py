@@ -1,0 +1,86 @@
+"""Import throughput: ``cctracker import`` vs ``ccusage session --json --offline``.
+
+Generates a transcript corpus (default 1 GB, ``--mb N`` to shrink) from the
+real shared transcripts in a tmp dir, imports it into a fresh database and
+runs ccusage 17.2.1 over the same files in the same run; prints MB/s and the
+ratio, then deletes the corpus. The import has no vector pass: embeddings are
+computed later by the search indexer from ``search_queue``, so the figure
+below is the whole import.
+
+    python benchmarks/import.py [--mb 1000]
+"""
+
+import argparse
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import make_corpus  # noqa: E402
+
+from collector import db, importer  # noqa: E402
+
+CCUSAGE = ROOT / ".cache" / "ccusage" / "node_modules" / ".bin" / "ccusage"
+
+
+def run_import(projects, db_path):
+    conn = db.connect(db_path)
+    started = time.perf_counter()
+    summary = importer.import_paths(conn, [projects])
+    seconds = time.perf_counter() - started
+    conn.close()
+    return seconds, summary
+
+
+def run_ccusage(config_dir):
+    if not CCUSAGE.exists():
+        return None
+    started = time.perf_counter()
+    done = subprocess.run([str(CCUSAGE), "session", "--json", "--offline"],
+                          env={**os.environ, "CLAUDE_CONFIG_DIR": config_dir},
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        print("ccusage failed: %s" % done.stderr.strip()[:300])
+        return None
+    return seconds
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=1000.0, help="corpus size in MB")
+    args = parser.parse_args(argv)
+    work = tempfile.mkdtemp(prefix="cctracker-import-bench-")
+    try:
+        files, size = make_corpus.make(work, args.mb)
+        projects = os.path.join(work, "projects")
+        mb = size / 1e6
+        print("corpus: %d files, %.1f MB" % (files, mb))
+        ours, summary = run_import(projects, os.path.join(work, "bench.db"))
+        theirs = run_ccusage(work)
+        rows = [("cctracker import", ours, mb / ours)]
+        if theirs:
+            rows.append(("ccusage session --json --offline", theirs, mb / theirs))
+        print("%-34s %10s %10s" % ("", "seconds", "MB/s"))
+        for name, seconds, rate in rows:
+            print("%-34s %10.2f %10.1f" % (name, seconds, rate))
+        print("vector pass: none during import (the search indexer embeds later)")
+        if theirs:
+            print("ratio import/ccusage: %.2fx" % (theirs / ours))
+        else:
+            print("ccusage not installed (npm install --prefix .cache/ccusage ccusage@17.2.1)")
+        print("imported: %(sessions)d sessions, %(messages)d messages, %(tool_calls)d tool calls,"
+              " %(usage_rows)d usage rows, skipped %(skipped)s" % summary)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
