@@ -145,11 +145,12 @@ class _Rows:
         self.tables = {}
 
 
-def build_demo(path, days=42, seed=1, end=None, scale=1.0):
+def build_demo(path, days=42, seed=1, end=None, scale=1.0, index_search=True):
     """Write a demo database at ``path`` (replacing it) and return its row counts.
 
     ``end`` is the last day (a date, default today UTC); ``scale`` multiplies
-    the number of sessions per day.
+    the number of sessions per day; ``index_search`` builds the search index
+    (words and vectors) as the collector would after a drain.
     """
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(path + suffix):
@@ -185,6 +186,11 @@ def build_demo(path, days=42, seed=1, end=None, scale=1.0):
     counts = {t: db.scalar(conn, "select count(*) from %s" % t) for t in (
         "projects", "sessions", "turns", "messages", "tool_calls", "file_operations", "waits", "agents",
         "git_operations", "commits", "commit_files", "token_usage")}
+    if index_search:
+        from . import search
+
+        while search.index_pending(conn):
+            pass
     conn.close()
     return counts
 
@@ -205,6 +211,7 @@ def _session(rng, rows, project, start, weekend, known):
     t = start + dt.timedelta(seconds=rng.uniform(1, 5))
     turns = rng.randint(2, MAX_TURNS // (2 if weekend else 1))
     topic = rng.choice(topics)
+    first_prompt = None
     for seq in range(1, turns + 1):
         if known and seq == 1:
             prompt, topic = KNOWN_PROMPT, "the websocket reconnect loop"
@@ -214,10 +221,11 @@ def _session(rng, rows, project, start, weekend, known):
             if rng.random() < 0.25:
                 topic = rng.choice(topics)
             prompt = rng.choice(PROMPTS).format(t=topic)
+        first_prompt = first_prompt or prompt
         t = _turn(rng, rows, sid, seq, t, prompt, topic, model, pid, files, lang, last=seq == turns)
     session_row.update(ended_at=iso(t), last_event_at=iso(t),
                        end_reason=rng.choice(("prompt_input_exit", "clear", "other", "timeout")),
-                       title=prompt[:60])
+                       title=first_prompt[:60])
 
 
 def _turn(rng, rows, sid, seq, t, prompt, topic, model, pid, files, lang, last):

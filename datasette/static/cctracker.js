@@ -13,13 +13,14 @@
     if (spec && spec.$schema && spec.$schema.includes('vega-lite') && window.vegaLite) {
       spec.$schema = 'https://vega.github.io/schema/vega-lite/v' + vegaLite.version.split('.')[0] + '.json'
     }
-    const done = embed(el, spec, Object.assign({ renderer: 'svg', actions: false }, opts || {}))
+    const target = typeof el === 'string' ? document.querySelector(el) : el
+    const done = embed(target, spec, Object.assign({ renderer: 'svg', actions: false }, opts || {}))
     return done.then(function (result) {
-      el.dataset.rendered = 'vega'
+      target.dataset.rendered = 'vega'
       return result
     }, function (error) {
-      el.dataset.rendered = 'error'
-      console.error('chart failed', el.id, error)
+      target.dataset.rendered = 'error'
+      console.error('chart failed', target.id, error)
       throw error
     })
   }
