@@ -192,8 +192,12 @@ def _json_string(text):
         code = ord(ch)
         if ch == '"' or ch == "\\":
             out.append("\\" + ch)
-        elif code < 0x20 or 0xD800 <= code <= 0xDFFF:
+        elif code < 0x20:
             out.append("\\u%04x" % code)
+        elif 0xD800 <= code <= 0xDFFF:
+            # A path byte that is not UTF-8 (surrogateescape): JSON readers
+            # reject lone surrogates, and one bad byte must not cost the event.
+            out.append("\\ufffd")
         else:
             out.append(ch)
     return "".join(out).encode("utf-8")

@@ -217,3 +217,8 @@ def test_hook_path_does_not_import_os_or_json(home):
 def test_keep_error_round_trip(home):
     path = spool.keep_error(b"\x00\xffraw", "why\nnot")
     assert spool.read_error(path) == ("why not", b"\x00\xffraw")
+
+
+def test_make_line_non_utf8_project_dir_stays_parseable():
+    line = spool.make_line(b"{}", "2026-03-02T09:00:00.000000Z", "id1", project_dir=os.fsdecode(b"/src/caf\xe9"))
+    assert spool.parse_line(line).project_dir == "/src/caf\ufffd"

@@ -313,3 +313,18 @@ def test_hook_creates_private_files(home):
     assert (home.stat().st_mode & 0o777, (home / "spool").stat().st_mode & 0o777) == (0o700, 0o700)
     for path in (home / "spool").iterdir():
         assert path.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("cwd, script", [("root", "hooks/hook.py"), ("hooks", "../hooks/hook.py")])
+def test_hook_runs_from_a_relative_path(home, cwd, script):
+    data = (HOOK_FIXTURES / "stop.json").read_bytes()
+    result = subprocess.run(
+        [HOOK_PYTHON, "-I", "-S", script],
+        input=data,
+        capture_output=True,
+        cwd=str(ROOT if cwd == "root" else ROOT / "hooks"),
+        timeout=60,
+    )
+    assert_silent_success(result)
+    [line] = spooled(home)
+    assert line.payload == json.loads(data)

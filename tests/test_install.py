@@ -310,3 +310,21 @@ def test_hook_command_quotes_awkward_paths():
 )
 def test_is_ours(entry, expected):
     assert install.is_ours(entry) is expected
+
+
+def test_uninstall_keeps_a_handler_the_user_added_to_our_group(settings):
+    run("install")
+    edited = load(settings)
+    edited["hooks"]["Stop"][0]["hooks"].append({"type": "command", "command": "say done"})
+    settings.write_text(json.dumps(edited))
+    run("uninstall")
+    assert load(settings) == {"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "say done"}]}]}}
+
+
+def test_install_then_uninstall_on_an_empty_hooks_object(settings):
+    """The one lossy round trip: an empty "hooks" object the user kept is dropped."""
+    settings.parent.mkdir(parents=True)
+    settings.write_text('{"model": "opus", "hooks": {}}')
+    run("install")
+    run("uninstall")
+    assert load(settings) == {"model": "opus"}
