@@ -52,9 +52,13 @@ class Drainer:
     def __init__(self, conn, config, privacy=None):
         from .privacy import Privacy
 
+        from .pricing import sync
+
         self.conn = conn
         self.config = config
         self.privacy = privacy or Privacy(config)
+        # A newer bundled price table reaches existing databases here.
+        sync(conn)
         self._pending_transcripts = {}
         self._pending_commits = {}
 
