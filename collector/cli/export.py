@@ -87,7 +87,11 @@ def forget(session, project, before, yes, as_json):
             click.echo("This removes for good:", err=True)
             for name, n in counts.items():
                 click.echo("  %-24s %d" % (name, n), err=True)
-            if not click.confirm("Delete?", default=False, err=True):
+            try:
+                confirmed = click.confirm("Delete?", default=False, err=True)
+            except click.Abort:  # no answer (stdin closed): the safe choice
+                confirmed = False
+            if not confirmed:
                 fail("nothing deleted")
         try:
             removed = forget_mod.forget(conn, selection, config.home)
