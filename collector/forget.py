@@ -112,7 +112,7 @@ def _q(name):
 
 
 def _targets(conn, selection):
-    """(table, where, params) for every row the selection covers, children first."""
+    """(table, where) for every row the selection covers, children first."""
     tables = _tables(conn)
     ids, uuids = selection.session_ids, selection.session_uuids
     in_ids = "(select id from temp.forget_sessions)"
@@ -149,8 +149,11 @@ def _targets(conn, selection):
             clauses.append("session_uuid in %s" % in_uuids)
         if "project_id" in cols and selection.project_ids:
             clauses.append("project_id in %s" % in_projects)
+        if "line" in cols and uuids:  # kept raw input (drain_errors) that names a session
+            clauses.append("exists (select 1 from temp.forget_sessions f where instr(%s.line, f.uuid) > 0)"
+                           % _q(table))
         if selection.before and table in ORPHAN_TIMES and ORPHAN_TIMES[table] in cols:
-            orphan = "%s < '%s'" % (ORPHAN_TIMES[table], selection.before.replace("'", ""))
+            orphan = "%s < (select at from temp.forget_cutoff)" % ORPHAN_TIMES[table]
             if "session_id" in cols:
                 orphan = "session_id is null and " + orphan
             elif "session_uuid" in cols:  # raw events of no known session
@@ -171,16 +174,14 @@ def _targets(conn, selection):
 def _fill(conn, selection):
     conn.execute("create temp table if not exists forget_sessions (id integer primary key, uuid text)")
     conn.execute("create temp table if not exists forget_projects (id integer primary key)")
-    conn.execute("delete from temp.forget_sessions")
-    conn.execute("delete from temp.forget_projects")
+    conn.execute("create temp table if not exists forget_cutoff (at text)")
+    for name in ("forget_sessions", "forget_projects", "forget_cutoff"):
+        conn.execute("delete from temp.%s" % name)
+    if selection.before:
+        conn.execute("insert into temp.forget_cutoff values (?)", (selection.before,))
     conn.executemany("insert into temp.forget_sessions values (?, ?)",
                      zip(selection.session_ids, selection.session_uuids))
     conn.executemany("insert into temp.forget_projects values (?)", [(p,) for p in selection.project_ids])
-
-
-def _drain_error_clause(selection):
-    """drain_errors keep the raw line: those naming a forgotten session go too."""
-    return " or ".join("instr(line, ?) > 0" for _ in selection.session_uuids), list(selection.session_uuids)
 
 
 # --- counting and deleting ------------------------------------------------------------
@@ -194,20 +195,8 @@ def preview(conn, selection, home=None):
         for table, where in _targets(conn, selection):
             n = db.scalar(conn, "select count(*) from %s where %s" % (_q(table), where))
             counts[table] = counts.get(table, 0) + n
-        counts.update(_drain_errors(conn, selection, delete=False))
     counts["spool_leftovers"] = scrub_spool(selection.session_uuids, home, dry_run=True)
     return {k: v for k, v in counts.items() if v}
-
-
-def _drain_errors(conn, selection, delete):
-    if not selection.session_uuids or not conn.execute(
-            "select 1 from sqlite_master where name = 'drain_errors'").fetchone():
-        return {}
-    where, params = _drain_error_clause(selection)
-    if delete:
-        conn.execute("delete from drain_errors where " + where, params)
-        return {"drain_errors": conn.changes()}
-    return {"drain_errors": db.scalar(conn, "select count(*) from drain_errors where " + where, params)}
 
 
 def forget(conn, selection, home=None, reclaim_space=True):
@@ -237,8 +226,6 @@ def _delete(conn, selection, removed):
         for table, where in _targets(conn, selection):
             conn.execute("delete from %s where %s" % (_q(table), where))
             removed[table] = removed.get(table, 0) + conn.changes()
-        for key, n in _drain_errors(conn, selection, delete=True).items():
-            removed[key] = removed.get(key, 0) + n
         removed.update(_orphan_search_docs(conn))
         removed.update(_empty_rollups(conn))
 
@@ -256,7 +243,7 @@ def _orphan_search_docs(conn):
                 "delete from search_docs where ref_table = ? and ref_id not in (select rowid from %s)"
                 % _q(ref), (ref,))
             n += conn.changes()
-    return {"search_docs (orphans)": n} if n else {}
+    return {"search_docs_orphaned": n} if n else {}
 
 
 def _empty_rollups(conn):
@@ -272,7 +259,7 @@ def _empty_rollups(conn):
             conn.execute("delete from %s where %s" % (
                 _q(table), " and ".join("coalesce(%s, 0) = 0" % _q(c) for c in counters)))
             n += conn.changes()
-    return {"rollups (emptied)": n} if n else {}
+    return {"rollup_rows_emptied": n} if n else {}
 
 
 def reclaim(conn):

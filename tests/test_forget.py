@@ -84,7 +84,7 @@ def test_forget_session_removes_every_row_and_every_byte(conn, config):
     assert forget.preview(conn, selection, config.home) == before
     removed = forget.forget(conn, selection, config.home)
 
-    assert {k: v for k, v in removed.items() if k != "rollups (emptied)"} == before
+    assert {k: v for k, v in removed.items() if k != "rollup_rows_emptied"} == before
     assert rows_of(conn, 1, GONE) == {}
     assert db.scalar(conn, "select count(*) from rollup_daily where day = '2026-03-02'") == 0
     assert db.scalar(conn, "select sessions from rollup_daily where day = '2026-03-09'") == 1
@@ -96,6 +96,16 @@ def test_forget_session_removes_every_row_and_every_byte(conn, config):
     assert db.scalar(conn, "select count(*) from search_vectors v join search_docs d on d.id = v.doc_id"
                            " where d.session_id = 1") == 0
     assert db.scalar(conn, "pragma foreign_key_check") is None
+
+
+def test_forget_session_removes_drain_errors_naming_it(conn, config):
+    conn.execute("insert into drain_errors (at, reason, line) values ('2026-03-02T09:00:00.000000Z', 'bad',"
+                 " ?), ('2026-03-02T09:00:00.000000Z', 'bad', ?), ('2026-03-02T09:00:00.000000Z', 'x', null)",
+                 ('{"session_id":"%s","prompt":"%s' % (GONE, MARKER), '{"session_id":"%s"' % KEPT))
+    removed = forget.forget(conn, forget.select(conn, session=GONE), config.home)
+    assert removed["drain_errors"] == 1
+    assert db.scalar(conn, "select count(*) from drain_errors") == 2
+    assert MARKER.encode() not in file_bytes(config)
 
 
 def test_forget_session_by_integer_id(conn, config):
