@@ -5,6 +5,8 @@ import os
 import subprocess
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from collector import db, gitops
 
@@ -48,6 +50,15 @@ FIXTURE_STDOUT = (
         ("find . -name '*.py' | xargs -n1 git add", ["add"]),
         ("/usr/bin/git push --tags", ["push"]),
         ("git", []),
+        ("git --version", []),
+        ("command -v git && which git", []),
+        ("for f in *.py; do git add \"$f\"; done", ["add"]),
+        ("[ -d .git ] && git status", ["status"]),
+        ('test -n "$(git status --porcelain)" || echo clean', ["status"]),
+        ("git commit -F - <<'MSG'\nfix: git push later\nMSG\ngit push", ["commit", "push"]),
+        ("git -C '/path with space' log \\\n  --oneline", ["log"]),
+        ('git commit -m "unterminated', ["commit"]),
+        ("$(" * 5000, []),
         ("python -m pytest -q tests/test_invoice.py", []),
         ("", []),
     ],
@@ -55,6 +66,12 @@ FIXTURE_STDOUT = (
 )
 def test_classify_finds_git_operations_in_command_shapes(command, expected):
     assert gitops.classify(command) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("git commit push $()`'\"<>|&;\\\n#-=EOF ab")), max_size=80))
+def test_classify_never_raises_on_any_text(command):
+    assert isinstance(gitops.classify(command), list)
 
 
 @pytest.mark.parametrize(

@@ -242,7 +242,11 @@ def _skip_heredocs(s, i, heredocs):
 def classify(command):
     """The git operations a Bash command runs, in order, each once (``["add", "commit"]``)."""
     found = []
-    for words in _commands(command or ""):
+    try:
+        commands = _commands(command or "")
+    except RecursionError:  # thousands of nested $( ... ): not a command anyone ran
+        return []
+    for words in commands:
         for op in _operations(words, 0):
             if op not in found:
                 found.append(op)
