@@ -28,6 +28,7 @@ import os
 import pkgutil
 import threading
 
+import apsw
 import falcon
 import orjson
 
@@ -131,6 +132,7 @@ def create_app(config, db_path=None, token=None, host="127.0.0.1", port=None, al
     app.add_error_handler(InvalidInput, _invalid)
     app.add_error_handler(NotFound, _not_found)
     app.add_error_handler(CCTrackerError, _domain)
+    app.add_error_handler(apsw.BusyError, _busy)
     ctx.modules = resource_modules()
     for module in ctx.modules:
         module.register(app, ctx)
@@ -168,6 +170,18 @@ def _not_found(req, resp, exc, params):
 
 def _domain(req, resp, exc, params):
     raise HTTPError(falcon.HTTP_400, "invalid_input", str(exc))
+
+
+#: Seconds a client should wait after a 503 for a busy database.
+RETRY_AFTER_SECONDS = 1
+
+
+def _busy(req, resp, exc, params):
+    # The write lock stayed taken for the whole busy timeout (a long drain
+    # batch, a checkpoint): not the client's fault, and worth retrying.
+    log.warning("database busy on %s %s", req.method, req.path)
+    raise HTTPError(falcon.HTTP_503, "database_busy", "the database is busy; retry shortly",
+                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 def _unexpected(req, resp, exc, params):

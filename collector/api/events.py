@@ -37,6 +37,9 @@ MAX_BATCH_EVENTS = 1000
 #: A batch body may hold many payloads (each cut to ~1 MiB by the client).
 MAX_EVENTS_BODY_BYTES = 16 * MAX_BODY_BYTES
 
+#: Bound of the ``cut`` counters (they are written into the line as %d).
+MAX_CUT = 1 << 62
+
 NDJSON = "application/x-ndjson"
 EVENT_ID = r"^[A-Za-z0-9_.:-]{1,64}$"
 _EVENT_ID = re.compile(EVENT_ID)
@@ -56,7 +59,7 @@ def _cut(value, field):
         return None
     if (not isinstance(value, dict) or not all(
             isinstance(value.get(k), int) and not isinstance(value.get(k), bool)
-            and 0 <= value.get(k) < 1 << 62 for k in ("fields", "chars"))):
+            and 0 <= value.get(k) <= MAX_CUT for k in ("fields", "chars"))):
         raise InvalidInput(field + ".cut", "must be {\"fields\": N, \"chars\": M}")
     return value["fields"], value["chars"]
 
@@ -89,6 +92,8 @@ def to_line(item, field, received_now):
             cut = (more[0] + (cut or (0, 0))[0], more[1] + (cut or (0, 0))[1])
         return spool.make_line(data, received=received, event_id=line.id, cut=cut,
                                project_dir=line.project_dir), line.id
+    if not isinstance(item.get("session_id", ""), str):
+        raise InvalidInput(field + ".session_id", "must be a string")
     name = item.get("hook_event_name")
     if not isinstance(name, str) or not name:
         raise InvalidInput(field + ".hook_event_name",
@@ -161,8 +166,8 @@ _SPOOL_LINE = {
         "p": {"type": "object", "description": "The hook payload as Claude Code sent it"},
         "d": {"type": "string", "description": "CLAUDE_PROJECT_DIR"},
         "cut": {"type": "object", "required": ["fields", "chars"],
-                "properties": {"fields": {"type": "integer", "minimum": 0},
-                               "chars": {"type": "integer", "minimum": 0}}},
+                "properties": {"fields": {"type": "integer", "minimum": 0, "maximum": MAX_CUT},
+                               "chars": {"type": "integer", "minimum": 0, "maximum": MAX_CUT}}},
     },
 }
 _HOOK_PAYLOAD = {

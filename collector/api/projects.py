@@ -2,7 +2,6 @@
 
 from . import openapi, queries
 from .schemas import ProjectSummary, ProjectTimeline
-from ..errors import InvalidInput
 from .validate import MAX_ID, param_date, param_int, param_limit, path_id
 
 
@@ -22,8 +21,6 @@ class Timeline:
     def on_get(self, req, resp, project_id):
         pid = path_id(project_id, "project_id")
         start, end = param_date(req, "start_date"), param_date(req, "end_date")
-        if start and end and end < start:
-            raise InvalidInput("end_date", "is before start_date")
         limit = param_int(req, "limit", queries.DEFAULT_TIMELINE, 0, queries.MAX_TIMELINE)
         resp.media = queries.timeline(self.ctx.db(), pid, start, end, limit)
 

@@ -164,7 +164,7 @@ def timeline(conn, project_id, start_date=None, end_date=None, limit=DEFAULT_TIM
     params = {"project": project_id, "start": None, "end": None, "limit": limit}
     if start_date:
         params["start"] = start_date.isoformat()
-    if end_date:
+    if end_date and end_date < datetime.date.max:
         params["end"] = (end_date + datetime.timedelta(days=1)).isoformat()
     items = []
     for kind, sql in _TIMELINE.items():

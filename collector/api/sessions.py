@@ -7,8 +7,7 @@ from msgspec import Struct
 
 from . import openapi, queries, writes
 from .schemas import SessionEnd, SessionResponse, SessionStart, Time
-from .validate import (MAX_ID, iso, json_body, now, param_choice, param_int, param_limit, param_time,
-                       path_id)
+from .validate import (MAX_ID, iso, json_body, now, param_choice, param_int, param_limit, param_time)
 
 
 class SessionSummary(Struct):
@@ -98,7 +97,8 @@ class Session:
         self.ctx = ctx
 
     def on_get(self, req, resp, session_id):
-        key = path_id(session_id, "session_id") if session_id.isdigit() else session_id
+        # Digits are our id, anything else Claude's UUID; neither found is a 404.
+        key = int(session_id) if session_id.isascii() and session_id.isdigit() and len(session_id) < 19 else session_id
         resp.media = queries.session_detail(self.ctx.db(), key)
 
 
@@ -112,8 +112,8 @@ def register(app, ctx):
 OPENAPI_SCHEMAS = openapi.components(SessionStart, SessionEnd, SessionResponse, SessionSummary,
                                      SessionDetail)
 
-_time = {"type": "string",
-         "description": "A date (2026-03-02) or an ISO 8601 date-time; naive means UTC"}
+_time = {"type": "string", "format": "date-time",
+         "description": "An ISO 8601 date-time (naive means UTC); a date (2026-03-02) also works"}
 
 OPENAPI_PATHS = {
     "/api/session/start": {"post": openapi.operation(

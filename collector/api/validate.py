@@ -4,6 +4,7 @@ Everything here raises ``InvalidInput(field, message)`` (400) or a Falcon
 error with our JSON shape, so no client input can reach the 500 handler.
 """
 
+import contextlib
 import datetime
 import re
 
@@ -121,13 +122,24 @@ def iso(value, field):
     try:
         if value.tzinfo is None:
             value = value.replace(tzinfo=datetime.timezone.utc)
-        return value.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return _text(value.astimezone(datetime.timezone.utc))
     except (OverflowError, ValueError):
         raise InvalidInput(field, "time is out of range") from None
 
 
+def _text(v):
+    # Not strftime: glibc does not pad years before 1000 ("304-04-06").
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (
+        v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond)
+
+
+def parse_stored(text):
+    """Stored time text back to an aware datetime."""
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
 def now():
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return _text(datetime.datetime.now(datetime.timezone.utc))
 
 
 # --- query parameters ----------------------------------------------------------------
@@ -135,7 +147,7 @@ def now():
 
 def param_int(req, name, default=None, minimum=0, maximum=MAX_ID):
     raw = req.get_param(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     try:
         value = int(raw, 10)
@@ -153,7 +165,7 @@ def param_limit(req, default=DEFAULT_LIMIT, maximum=MAX_LIMIT):
 def param_date(req, name):
     """A ``YYYY-MM-DD`` query parameter as a date, or None."""
     raw = req.get_param(name)
-    if raw is None or raw == "":
+    if raw is None:
         return None
     try:
         if len(raw) != 10:
@@ -166,7 +178,7 @@ def param_date(req, name):
 def param_time(req, name):
     """A date or date-time query parameter as stored text, or None."""
     raw = req.get_param(name)
-    if raw is None or raw == "":
+    if raw is None:
         return None
     try:
         if len(raw) == 10:
@@ -180,11 +192,28 @@ def param_time(req, name):
 
 def param_choice(req, name, choices):
     raw = req.get_param(name)
-    if raw is None or raw == "":
+    if raw is None:
         return None
     if raw not in choices:
         raise InvalidInput(name, "must be one of %s" % ", ".join(choices))
     return raw
+
+
+@contextlib.contextmanager
+def write_transaction(conn):
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``: take the write lock first.
+
+    A deferred transaction that reads and then writes cannot wait for the
+    lock (SQLite answers BUSY at once when another writer got in between),
+    so every API write asks for the lock up front, within the busy timeout.
+    """
+    conn.execute("begin immediate")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    conn.execute("commit")
 
 
 def path_id(raw, field):

@@ -17,7 +17,7 @@ import msgspec
 from .. import db, gitops, projects, store, tools
 from ..errors import InvalidInput, NotFound
 from ..timeutil import seconds_between
-from .validate import iso
+from .validate import iso, parse_stored, write_transaction
 
 #: Context kept beside a wait (as the drain keeps it).
 CONTEXT_CHARS = 200
@@ -71,7 +71,7 @@ def start_session(conn, privacy, body, at):
         value = env.get(key)
         return value[:200] if isinstance(value, str) else None
 
-    with conn:
+    with write_transaction(conn):
         row = db.one(conn, "select * from sessions where session_uuid = ?", (session_uuid,))
         if row is not None:
             conn.execute(
@@ -96,7 +96,7 @@ def start_session(conn, privacy, body, at):
 
 def end_session(conn, body, at):
     """Close a session with its reason; ending it again changes nothing."""
-    with conn:
+    with write_transaction(conn):
         row = session(conn, body.session_id)
         if row["status"] != "ended":
             conn.execute(
@@ -133,7 +133,7 @@ def log_conversation(conn, privacy, body, at):
     prompt = privacy.text(body.user_prompt) if body.user_prompt and body.user_prompt.strip() else None
     reply = (privacy.text(body.claude_response)
              if body.claude_response and body.claude_response.strip() else None)
-    with conn:
+    with write_transaction(conn):
         session(conn, sid)
         _touch(conn, sid, at)
         if body.user_prompt and body.user_prompt.strip():
@@ -184,7 +184,7 @@ def record_activity(conn, privacy, body, at):
     server, tool = tools.split_mcp(body.tool_name)
     summary = privacy.text(body.action) if body.action else body.file_path
     stored_input = msgspec.json.encode(privacy.payload(meta)).decode() if meta else None
-    with conn:
+    with write_transaction(conn):
         session(conn, sid)
         _touch(conn, sid, at)
         turn_id = store.turn_at(conn, sid, at)
@@ -233,7 +233,7 @@ def _context(privacy, text):
 def start_waiting(conn, privacy, body, at):
     """Open a user wait; while one is open, starting again returns it."""
     sid = body.session_id
-    with conn:
+    with write_transaction(conn):
         session(conn, sid)
         _touch(conn, sid, at)
         open_id = db.scalar(conn, "select id from waits where session_id = ? and kind = 'user'"
@@ -256,7 +256,7 @@ def end_waiting(conn, privacy, config, body, at):
     """
     sid = body.session_id
     threshold = config.think_threshold_seconds
-    with conn:
+    with write_transaction(conn):
         session(conn, sid)
         row = conn.execute("select id, started_at from waits where session_id = ? and kind = 'user'"
                            " and ended_at is null order by started_at desc limit 1", (sid,)).fetchone()
@@ -265,8 +265,7 @@ def end_waiting(conn, privacy, config, body, at):
         _touch(conn, sid, at)
         if row is None:
             try:
-                start = datetime.datetime.fromisoformat(at.replace("Z", "+00:00")) - datetime.timedelta(
-                    seconds=body.duration_seconds)
+                start = parse_stored(at) - datetime.timedelta(seconds=body.duration_seconds)
             except OverflowError:
                 raise InvalidInput("duration_seconds", "starts before year 1") from None
             conn.execute("insert into waits (session_id, turn_id, kind, started_at) values (?, ?, 'user', ?)",
@@ -291,16 +290,16 @@ def end_waiting(conn, privacy, config, body, at):
 def record_git(conn, privacy, body, at):
     """A git operation; a commit whose ``[branch sha]`` line is in ``result`` becomes a commit row."""
     sid = body.session_id
-    parsed = gitops.parse_commit_output(body.result) if body.operation == "commit" else None
+    parsed = gitops.parse_commit_output(body.result) if body.operation in gitops.COMMITTING else None
     sha = parsed[1] if parsed else None
-    with conn:
+    with write_transaction(conn):
         row = session(conn, sid)
         _touch(conn, sid, at)
         conn.execute(
             "insert into git_operations (session_id, turn_id, operation, command, result, commit_sha, at)"
             " values (?, ?, ?, ?, ?, ?, ?)",
             (sid, store.turn_at(conn, sid, at), body.operation, privacy.text(body.command),
-             privacy.text(body.result), sha, at),
+             privacy.text(body.result[:gitops.RESULT_MAX_CHARS] if body.result else None), sha, at),
         )
         op_id = conn.last_insert_rowid()
         commit_id = None
