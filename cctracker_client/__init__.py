@@ -15,8 +15,13 @@ __all__ = ["record", "run_hook", "read_stdin", "spool"]
 READ_TIMEOUT_MS = 3000
 
 #: Some Claude Code versions leave stdin open after the payload. Once what we
-#: have looks like a whole object (ends in ``}``) and nothing more arrives
-#: for this long, stop reading. Well under SessionEnd's 1.5 s hook budget.
+#: have ends in ``}`` we wait this long for end-of-file (normally it is
+#: already there); then we check whether it is a whole JSON document and, if
+#: so, stop without waiting for an end-of-file that may never come.
+READ_GRACE_MS = 10
+
+#: When what we have ends in ``}`` but is not (yet) valid JSON, stop once
+#: nothing more arrives for this long. Well under SessionEnd's 1.5 s budget.
 READ_IDLE_MS = 300
 
 READ_CHUNK = 1 << 16
@@ -26,8 +31,9 @@ def record(payload, received=None, base=None, project_dir=None):
     """Append one hook event to the spool. Returns True if it was recorded.
 
     ``payload`` is the raw JSON text (bytes or str) of one hook event, or a
-    dict. ``received`` overrides the receive time (ISO 8601); ``project_dir``
-    is ``CLAUDE_PROJECT_DIR`` from the hook's environment.
+    dict. ``received`` overrides the receive time (ISO 8601 text, or epoch
+    nanoseconds as an int); ``project_dir`` is ``CLAUDE_PROJECT_DIR`` from
+    the hook's environment.
     """
     try:
         return _record(payload, received, base, project_dir)
@@ -55,7 +61,9 @@ def _record(payload, received, base, project_dir=None):
     if reason:
         spool.keep_error(raw, reason, base)
         return False
-    if received is not None:
+    if type(received) is int:
+        received = spool.format_time(received)  # epoch nanoseconds
+    elif received is not None:
         stamp = spool.parse_time(received)
         if stamp is None:
             spool.keep_error(raw, "bad receive time %r" % (received,), base)
@@ -94,22 +102,27 @@ def event_time_from_env():
     return spool.getenv("CCTRACKER_EVENT_TIME") or None
 
 
-def read_stdin(fd=0, timeout_ms=READ_TIMEOUT_MS, idle_ms=READ_IDLE_MS):
+def read_stdin(fd=0, timeout_ms=READ_TIMEOUT_MS, idle_ms=READ_IDLE_MS, grace_ms=READ_GRACE_MS):
     """All of ``fd``, or what arrived before the timeouts. Never raises."""
     read = spool._os.read
+    monotonic = spool.time.monotonic
     try:
         from select import select
     except ImportError:
         select = None
     chunks = []
-    deadline = spool.time.monotonic() + timeout_ms / 1000
+    deadline = monotonic() + timeout_ms / 1000
     while True:
         if select is not None:
-            wait = deadline - spool.time.monotonic()
-            if chunks and chunks[-1].rstrip()[-1:] == b"}":
-                wait = min(wait, idle_ms / 1000)
+            closed = chunks and chunks[-1].rstrip()[-1:] == b"}"
+            wait = max(deadline - monotonic(), 0)
             try:
-                ready = select([fd], [], [], max(wait, 0))[0]
+                ready = select([fd], [], [], min(wait, grace_ms / 1000) if closed else wait)[0]
+                if not ready and closed:
+                    # stdin left open: stop at once if the payload is whole.
+                    if _whole_json(b"".join(chunks)):
+                        break
+                    ready = select([fd], [], [], min(max(deadline - monotonic(), 0), idle_ms / 1000))[0]
             except (OSError, ValueError):
                 ready = [fd]  # not selectable (closed fd, Windows pipe): just read
             if not ready:
@@ -124,6 +137,17 @@ def read_stdin(fd=0, timeout_ms=READ_TIMEOUT_MS, idle_ms=READ_IDLE_MS):
     return b"".join(chunks)
 
 
+def _whole_json(data):
+    """Is ``data`` one complete JSON document? Only asked when stdin stays open."""
+    import json  # ~15 ms under -S: never on the normal path
+
+    try:
+        json.loads(data)
+    except ValueError:
+        return False
+    return True
+
+
 def run_hook():
     """The hook: stdin to the spool, nothing printed. Always returns 0.
 
@@ -131,9 +155,11 @@ def run_hook():
     replays and tests; ``CLAUDE_PROJECT_DIR`` is kept with the event.
     """
     try:
+        # The event fired when Claude Code started us, not after stdin arrived.
+        started = spool.time.time_ns()
         record(
             read_stdin(),
-            received=event_time_from_env(),
+            received=event_time_from_env() or started,
             project_dir=spool.getenv("CLAUDE_PROJECT_DIR") or None,
         )
     except BaseException:  # noqa: BLE001 - a hook must never fail or print

@@ -197,21 +197,26 @@ def test_read_stdin_closed_fd_returns_empty():
     assert cctracker_client.read_stdin(r, timeout_ms=50) == b""
 
 
-def test_hook_path_does_not_import_os_or_json(home):
+def test_hook_path_does_not_import_os_or_json(home, tmp_path):
     cctracker_client.record(b"{}")  # the first event ever creates the folders (uses os)
+    payload = tmp_path / "payload.json"
+    payload.write_bytes(b'{"hook_event_name": "Stop"}')
     code = (
         "import sys; sys.path.insert(0, %r); import cctracker_client;"
-        "cctracker_client.record(b'{}');"
+        "cctracker_client.run_hook();"
         "print(sorted(m for m in ('os', 'json', 'datetime', 'orjson') if m in sys.modules))"
     ) % (os.path.dirname(os.path.dirname(cctracker_client.__file__)),)
-    out = subprocess.run(
-        [os.path.realpath(sys.executable), "-I", "-S", "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=os.environ,
-    ).stdout
-    assert json.loads(out.replace("'", '"')) == []
+    with open(payload, "rb") as stdin:
+        out = subprocess.run(
+            [os.path.realpath(sys.executable), "-I", "-S", "-c", code],
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            check=True,
+            env=os.environ,
+        ).stdout
+    assert out == "[]\n"
+    assert [line.payload for line in lines(home)] == [{}, {"hook_event_name": "Stop"}]
 
 
 def test_keep_error_round_trip(home):
@@ -222,3 +227,30 @@ def test_keep_error_round_trip(home):
 def test_make_line_non_utf8_project_dir_stays_parseable():
     line = spool.make_line(b"{}", "2026-03-02T09:00:00.000000Z", "id1", project_dir=os.fsdecode(b"/src/caf\xe9"))
     assert spool.parse_line(line).project_dir == "/src/caf\ufffd"
+
+
+def test_read_stdin_left_open_returns_once_the_json_is_whole():
+    """No end-of-file and a one-minute idle timeout: the JSON check ends the read."""
+    r, w = os.pipe()
+    os.write(w, b'{"a": {"b": "}"}}')
+    try:
+        assert cctracker_client.read_stdin(r, timeout_ms=60000, idle_ms=60000) == b'{"a": {"b": "}"}}'
+    finally:
+        os.close(w)
+        os.close(r)
+
+
+def test_read_stdin_left_open_waits_past_a_brace_inside_a_string():
+    r, w = os.pipe()
+    os.write(w, b'{"a": "}')  # ends in a brace but is not a whole document
+    try:
+        assert cctracker_client.read_stdin(r, timeout_ms=60000, idle_ms=30) == b'{"a": "}'
+    finally:
+        os.close(w)
+        os.close(r)
+
+
+def test_record_received_as_epoch_nanoseconds(home):
+    assert cctracker_client.record(b"{}", received=1_000_000_000_123_456_789) is True
+    [line] = lines(home)
+    assert line.received == "2001-09-09T01:46:40.123456Z"

@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime
+from datetime import datetime, timezone
 
 import pytest
 
@@ -328,3 +328,11 @@ def test_hook_runs_from_a_relative_path(home, cwd, script):
     assert_silent_success(result)
     [line] = spooled(home)
     assert line.payload == json.loads(data)
+
+
+def test_hook_receive_time_is_when_it_ran(home):
+    before = datetime.now(timezone.utc)
+    assert_silent_success(run_hook((HOOK_FIXTURES / "stop.json").read_bytes()))
+    after = datetime.now(timezone.utc)
+    [line] = spooled(home)
+    assert before <= datetime.fromisoformat(line.received.replace("Z", "+00:00")) <= after
