@@ -131,8 +131,11 @@ def _print_report(report):
     else:
         rows = ", ".join("%s %s" % (v if v is not None else "?", k) for k, v in d["rows"].items())
         echo("Database: %s, %s (%s)" % (d["path"], _size(d["bytes"]), rows))
-    if report["search"] is not None:
-        echo("Search: %s" % ", ".join("%s=%s" % kv for kv in report["search"].items()))
+    search = report["search"]
+    if isinstance(search, dict):
+        echo("Search: %s" % ", ".join("%s=%s" % kv for kv in search.items()))
+    elif search is not None:
+        echo("Search: %s" % (search,))
     t = report["transcripts"]
     echo("Transcripts: %d in %s (Claude Code deletes them after %s days)"
          % (t["files"], t["path"], t["cleanup_period_days"]))
