@@ -108,6 +108,18 @@ def test_forget_session_removes_drain_errors_naming_it(conn, config):
     assert MARKER.encode() not in file_bytes(config)
 
 
+def test_forget_with_a_reader_open_reports_wal_not_truncated(conn, config):
+    reader = db.connect(config.db_path)
+    reader.execute("begin")
+    assert db.scalar(reader, "select count(*) from sessions") == 2
+    removed = forget.forget(conn, forget.select(conn, session=GONE), config.home)
+    assert removed["wal_not_truncated"] == 1 and removed["sessions"] == 1
+    reader.execute("commit")
+    reader.close()
+    forget.reclaim(conn)
+    assert MARKER.encode() not in file_bytes(config)
+
+
 def test_forget_session_by_integer_id(conn, config):
     selection = forget.select(conn, session="2")
     assert selection.session_uuids == [KEPT]

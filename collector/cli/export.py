@@ -99,7 +99,11 @@ def forget(session, project, before, yes, as_json):
             fail(str(e))
     finally:
         conn.close()
+    busy = removed.pop("wal_not_truncated", None)
     if as_json:
-        echo_json({"removed": removed})
+        echo_json({"removed": removed, "wal_truncated": not busy})
     else:
         table([{"what": k, "removed": v} for k, v in removed.items()])
+    if busy:
+        click.echo("Warning: another process was reading the database: old pages stay in its WAL file"
+                   " until the next checkpoint.", err=True)
