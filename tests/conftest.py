@@ -21,6 +21,8 @@ def home(tmp_path, monkeypatch):
     monkeypatch.setenv("CCTRACKER_HOME", str(path))
     monkeypatch.delenv("CCTRACKER_EVENT_TIME", raising=False)
     monkeypatch.delenv("CCTRACKER_TOKEN", raising=False)
+    # No test may read or touch the real ~/.claude.
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(tmp_path / "claude-config"))
     return path
 
 
