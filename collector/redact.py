@@ -3,29 +3,46 @@
 A secret becomes a typed marker, ``[REDACTED:<type>]`` (``[REDACTED:aws-access-key]``),
 so a reader still sees that a key was there and what kind it was.
 
-Speed matters: the drain redacts every string of every payload, so all rules
-are one compiled alternation scanned once per string, and each rule starts
-with a literal or a small character class that sre can skip through quickly.
-Rules that need more than a regex (entropy, "is this a placeholder?") get a
-validator that runs only on the rare candidate match.
+Speed matters: the drain redacts every string of every payload. Python's
+``re`` has no multi-pattern search, so an alternation of 30 rules costs 30
+tries at every character. Instead:
+
+* every token format with a fixed prefix (``sk-``, ``ghp_``, ``AKIA``...) and
+  the high-entropy rule are one regex anchored on the character *before*
+  the token (a separator), so most positions fail on one class test;
+* the keyword rules (``password=``, ``Authorization:``, ``Bearer``...) only
+  run when a cheap substring test on the lower-cased text finds their word;
+* short strings are skipped and repeated short strings (paths, ids) cached.
 
 Over-redaction is the safe direction: when a rule is unsure (``secret: x`` in
-prose) it redacts. Look-alikes that are common in code and tool output (git
-SHAs, UUIDs, integrity hashes, base64 images) are kept.
+prose) it redacts. Look-alikes common in code and tool output (git SHAs,
+UUIDs, integrity hashes, base64 images) are kept. ``benchmarks/redact.py``
+measures the cost; ``tests/test_redaction.py`` the catch and false-positive rates.
 """
 
-import base64
-import binascii
 import math
 import re
 
-MARKER = "[REDACTED:%s]"
+import orjson
+
+try:
+    import ahocorasick_rs
+except ImportError:  # pragma: no cover - a slower pure-Python search stands in
+    ahocorasick_rs = None
+
+from . import redact_rules as rules
+from .redact_rules import MARKER
 
 #: Strings shorter than this cannot hold a secret worth a rule (the shortest,
 #: ``pwd=x``-style assignments, are longer); skipping them saves most calls.
 MIN_LENGTH = 8
 
-#: Bits per character above which a value in an assignment counts as a key.
+#: Strings up to this long are cached: hook payloads repeat the same cwd,
+#: transcript path and ids in every event.
+CACHE_MAX_LENGTH = 512
+CACHE_ENTRIES = 4096
+
+#: Bits per character above which an assigned value counts as a key.
 #: Random base64 of 20+ chars scores ~4.1-5; English words and camelCase
 #: identifiers stay near 3-3.8; hex can never exceed 4.0 (16 symbols).
 ENTROPY_BITS = 4.0
@@ -34,26 +51,13 @@ ENTROPY_BITS = 4.0
 #: reach the threshold reliably, and nothing shorter is a credible key.
 ENTROPY_MIN_LENGTH = 20
 
+#: Longer values are data (an inline image, a blob), not a key: key formats
+#: longer than this all have their own rule.
+ENTROPY_MAX_LENGTH = 256
+
 #: Share of neighbouring characters that change class (upper/lower/digit/
 #: symbol) above which a value looks random; camelCase stays well below.
 ENTROPY_MIN_SWITCHES = 0.3
-
-# Values that name a secret instead of holding it: env references,
-# templates, redaction markers, masks, obvious empties.
-_PLACEHOLDER = re.compile(
-    r"""(?ix)^(?:
-        \$\{?[\w.\-]*\}?.* | \{\{.*\}\} | <[^>]*> | %\(?\w*\)?s? | \[REDACTED[^\]]*\]? |
-        \*+ | x{3,} | \.{3} | …  | null | none | nil | true | false | undefined |
-        (?:process\.env|os\.environ|os\.getenv|getenv|env|secrets|vars|settings|config)\b.* |
-        changeme | your[_\-]?\w* | example\w* | dummy | redacted | required | optional | string
-    )$"""
-)
-
-_CLASSES = (str.isupper, str.islower, str.isdigit)
-
-
-def _classes(value):
-    return sum(1 for test in _CLASSES if any(test(c) for c in value))
 
 
 def entropy(value):
@@ -79,215 +83,269 @@ def _switches(value):
 def looks_random(value):
     """A high-entropy token: long, mixed classes, switching often, high entropy."""
     return (
-        len(value) >= ENTROPY_MIN_LENGTH
-        and _classes(value) >= 3
+        ENTROPY_MIN_LENGTH <= len(value) <= ENTROPY_MAX_LENGTH
+        and rules.classes(value) >= 3
+        and not value.startswith(rules.BLOB_MAGIC)
         and _switches(value) >= ENTROPY_MIN_SWITCHES
         and entropy(value) >= ENTROPY_BITS
     )
 
 
-def _placeholder(value):
-    return not value or _PLACEHOLDER.match(value) is not None
-
-
-def _strong(value):
-    """For keys that certainly name a secret: anything but a placeholder."""
-    return not _placeholder(value)
-
-
-def _weak(value):
-    """For keys that may name a secret (token, *_key): token-like values only."""
-    return len(value) >= 8 and _classes(value) >= 2 and not _placeholder(value) and "/" not in value[:2]
-
-
-def _has_digit(value):
-    return any(c.isdigit() for c in value)
-
-
-def _basic(value):
-    """Basic auth is base64 of ``user:password``."""
-    try:
-        return b":" in base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
-    except (binascii.Error, ValueError):
+def _entropy_ok(text, start, value):
+    """The entropy rule, with the key in front of ``=``/``:`` taken into account."""
+    key = rules.key_before(text, start - 1)
+    if rules.HASH_KEY.search(key) or rules.DIGEST_PREFIX.match(value):
         return False
+    if rules.SECRET_WORD.search(key):
+        return False  # the keyword rules below name it better
+    return looks_random(value)
 
 
-# Key words that name a secret. Strong: the value is a secret whatever it
-# looks like. Weak: also used for counts and ids (max_tokens, sort_key).
-_STRONG_KEY = r"(?:password|passwd|passphrase|secret|private[_\-]?key|credentials?)"
-_WEAK_KEY = r"(?:api[_\-]?key|apikey|access[_\-]?key|auth[_\-]?key|token|[_\-]key)"
-_KEY_TAIL = r"[A-Za-z0-9_.\-]*"
-# key, then = : := => (optionally quoted key, as in JSON), then the value,
-# quoted (up to the quote) or bare (up to whitespace or a delimiter).
-_ASSIGN = (
-    r"""(?:["']?[ \t]*(?::=|=>|=|:)[ \t]*)"""
-    r"""(?:"(?P<{0}q>[^"\n]*)"|'(?P<{0}s>[^'\n]*)'|(?P<{0}v>[^\s"'`,;<>(){{}}\[\]]+))"""
-)
-
-# (type, pattern, validator). The value to replace is the group ``<name>v``
-# (or ``q``/``s`` for quoted forms) when the rule has one, else the match.
-RULES = [
-    ("private-key",
-     r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|[\s\S]*)",
-     None),
-    ("anthropic-key", r"(?<![\w\-])sk-ant-[A-Za-z0-9_\-]{20,}", None),
-    ("openai-key", r"(?<![\w\-])sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\-]{20,}", _has_digit),
-    ("google-api-key", r"(?<![\w\-])AIza[0-9A-Za-z_\-]{35}", None),
-    ("google-oauth-secret", r"(?<![\w\-])GOCSPX-[0-9A-Za-z_\-]{24,}", None),
-    ("google-oauth-token", r"(?<![\w\-])ya29\.[0-9A-Za-z_\-]{20,}", None),
-    ("aws-access-key", r"(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}(?![A-Za-z0-9])", None),
-    ("aws-secret-key",
-     r"(?i:aws_?secret_?access_?key|aws_?secret_?key|secret_?access_?key)" + _KEY_TAIL + _ASSIGN.format("awss"),
-     _strong),
-    ("azure-key", r"(?:AccountKey|SharedAccessKey)=(?P<azkv>[A-Za-z0-9+/]{20,}={0,2})", None),
-    ("azure-sas", r"(?<=[?&;])sig=(?P<azsv>[A-Za-z0-9%+/=]{16,})", None),
-    ("github-token", r"(?<![\w\-])(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})", None),
-    ("gitlab-token", r"(?<![\w\-])gl(?:pat|dt|rt|ptt|ft|soat|cbt|imt)-[A-Za-z0-9_\-]{20,}", None),
-    ("slack-token", r"(?<![\w\-])(?:xox[abposr]|xapp)-[A-Za-z0-9\-]{10,}", _has_digit),
-    ("slack-webhook", r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_\-]{16,}", None),
-    ("stripe-key", r"(?<![\w\-])(?:sk|rk|whsec)_(?:live_|test_)?[A-Za-z0-9]{16,}", _has_digit),
-    ("twilio-key", r"(?<![A-Za-z0-9])SK[0-9a-f]{32}(?![A-Za-z0-9])", None),
-    ("twilio-sid", r"(?<![A-Za-z0-9])AC[0-9a-f]{32}(?![A-Za-z0-9])", None),
-    ("npm-token", r"(?<![\w\-])npm_[A-Za-z0-9]{36}", None),
-    ("pypi-token", r"(?<![\w\-])pypi-Ag[A-Za-z0-9_\-]{50,}", None),
-    ("jwt", r"(?<![\w\-])eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*", None),
-    ("url-password",
-     r"(?<=://)[^\s:/?#@'\"]{1,128}:(?P<urlpv>[^\s/?#@'\"]{1,256})@(?=[A-Za-z0-9\[])",
-     None),
-    ("authorization",
-     r"(?i:(?:proxy-)?authorization|x-api-key|x-auth-token|api-key|private-token)[ \t]*[:=][ \t]*(?P<authv>[^\r\n\"']{6,})",
-     None),
-    ("bearer", r"(?<![\w\-])(?:Bearer|bearer|BEARER)[ \t]+(?P<bearv>[A-Za-z0-9\-._~+/]{12,}=*)", _has_digit),
-    ("basic-auth", r"(?<![\w\-])(?:Basic|basic|BASIC)[ \t]+(?P<basv>[A-Za-z0-9+/]{6,}={0,2})", _basic),
-    ("password",
-     r"(?<![A-Za-z])--?(?i:" + _STRONG_KEY + ")" + _KEY_TAIL + r"(?:[ \t]+|=)(?P<flagv>[^\s\"'`-][^\s\"'`]*)",
-     _strong),
-    ("password", r"(?i:" + _STRONG_KEY + ")" + _KEY_TAIL + _ASSIGN.format("strong"), _strong),
-    ("token", r"(?i:" + _WEAK_KEY + ")" + _KEY_TAIL + _ASSIGN.format("weak"), _weak),
-    ("high-entropy",
-     r"(?<=[=:])[ \t]*[\"']?(?P<entv>[A-Za-z0-9+/_\-.]{%d,}={0,2})" % ENTROPY_MIN_LENGTH,
-     looks_random),
-]
-
-_NAMES = {}
-_parts = []
-for _i, (_type, _pattern, _check) in enumerate(RULES):
-    _group = "r%d" % _i
-    _NAMES[_group] = (_type, _check)
-    _parts.append("(?P<%s>%s)" % (_group, _pattern))
-_SCAN = re.compile("|".join(_parts))
-del _i, _type, _pattern, _check, _group, _parts
-
-# The typed token rules alone, to name a secret found inside an assignment.
-_TOKEN_TYPES = [
-    (t, re.compile(p)) for t, p, c in RULES[1:20] if "?P<" not in p and c is None
-]
-
-# Keys too generic to carry secrets even when their value is random: hashes,
-# digests, ids. Their values are kept by the entropy rule.
-_HASH_KEY = re.compile(
-    r"(?i)(?:integrity|hash|digest|checksum|sha\d*|md5|commit|etag|uuid|guid|[_\-]?ids?|resolved|nonce|version|ref)[\"']?[ \t]*[=:][ \t]*[\"']?$"
-)
-_DIGEST_PREFIX = re.compile(r"(?i)(?:sha\d+|md5|blake\w*)[-:]")
-
-
-_GROUP_INDEX = dict(_SCAN.groupindex)
-
-
-def _specific(value, default):
-    for kind, pattern in _TOKEN_TYPES:
-        if pattern.search(value):
-            return kind
-    return default
-
-
-def _replace(match):
+def _replacement(match, table, text):
+    """The text to put in place of ``match`` (a rule group), or None to keep it."""
     group = match.lastgroup
-    kind, check = _NAMES[group]
+    kind, check, value_groups = table[group]
     start, end = match.span(group)
     vstart = vend = -1
-    for index in _OWN_VALUES[group]:
+    for index in value_groups:
         vstart, vend = match.span(index)
         if vstart >= 0:
             break
     if vstart < 0:
         vstart, vend = start, end
-    value = match.string[vstart:vend]
-    if check is not None and not check(value):
-        return match.group(0)
+    value = text[vstart:vend]
     if kind == "high-entropy":
-        before = match.string[max(0, start - 48):start + 1]
-        if _HASH_KEY.search(before) or _DIGEST_PREFIX.match(value):
-            return match.group(0)
+        if not _entropy_ok(text, start, value):
+            return None
+    elif check is not None and not check(text, start, vstart, vend, value):
+        return None
+    if kind in rules.KEYED:
+        kind = rules.key_type(rules.full_key(text, start), kind)
     if vstart != start or vend != end:
-        kind = _specific(value, kind)
-    text = match.string
-    return text[start:vstart] + MARKER % kind + text[vend:end]
+        kind = rules.specific(value, kind)
+    whole_start, whole_end = match.span()
+    return text[whole_start:vstart] + MARKER % kind + text[vend:whole_end]
 
 
-# For each rule group, the named value groups nested inside it, in order.
-_OWN_VALUES = {}
-_ordered = sorted(_GROUP_INDEX.items(), key=lambda item: item[1])
-for _pos, (_name, _idx) in enumerate(_ordered):
-    if _name in _NAMES:
-        own = []
-        for _inner, _j in _ordered[_pos + 1:]:
-            if _inner in _NAMES:
+def _compile(table_rules, prefix=""):
+    """One regex for a list of rules, and the table ``_replacement`` reads."""
+    parts = ["(?P<r%d>%s)" % (i, pattern) for i, (_k, pattern, _c) in enumerate(table_rules)]
+    regex = re.compile(prefix + "(?:" + "|".join(parts) + ")")
+    ordered = sorted(regex.groupindex.items(), key=lambda item: item[1])
+    table = {}
+    for pos, (name, _idx) in enumerate(ordered):
+        if not _RULE_GROUP.fullmatch(name):
+            continue
+        own = []  # the rule's value groups: the named groups nested in it
+        for inner, j in ordered[pos + 1:]:
+            if _RULE_GROUP.fullmatch(inner):
                 break
-            own.append(_j)
-        _OWN_VALUES[_name] = own
-del _ordered, _pos, _name, _idx
+            own.append(j)
+        kind, _pattern, check = table_rules[int(name[1:])]
+        table[name] = (kind, check, own)
+    return regex, table
+
+
+_RULE_GROUP = re.compile(r"r\d+")
+
+
+class _Group:
+    """Rules tried only where one of their anchor substrings occurs.
+
+    Anchors are found with ``str.find`` (C speed); the group's regex is then
+    ``match``-ed at each anchor position only.
+    """
+
+    __slots__ = ("name", "anchors", "banchors", "lowered", "regex", "table", "fallback")
+
+    def __init__(self, name, anchors, lowered, group):
+        self.name = name
+        self.anchors = anchors
+        self.banchors = tuple(a.encode() for a in anchors)
+        self.lowered = lowered
+        self.regex, self.table = _compile(group)
+        # When lower() changes the length (rare non-ASCII), find anchors this way.
+        self.fallback = re.compile("|".join(re.escape(a) for a in anchors), re.IGNORECASE)
+
+    def apply(self, text, lower, anchors):
+        subject = lower if self.lowered else text
+        positions = []
+        if self.lowered and len(lower) != len(text):
+            positions = [m.start() for m in self.fallback.finditer(text)]
+        else:
+            for anchor in anchors:
+                i = subject.find(anchor)
+                while i >= 0:
+                    positions.append(i)
+                    i = subject.find(anchor, i + 1)
+        if not positions:
+            return text
+        positions.sort()
+        out = []
+        last = 0
+        for pos in positions:
+            if pos < last:
+                continue
+            match = self.regex.match(text, pos)
+            if match is None:
+                continue
+            new = _replacement(match, self.table, text)
+            if new is None:
+                continue
+            out.append(text[last:match.start()])
+            out.append(new)
+            last = match.end()
+        if not out:
+            return text
+        out.append(text[last:])
+        return "".join(out)
+
+
+_GROUPS = [_Group(*spec) for spec in rules.GROUPS]
+# The entropy rule runs after these groups and before the keyword ones.
+_ENTROPY_AFTER = [g.name for g in _GROUPS].index("azure") + 1
+_ENTROPY, _ENTROPY_TABLE = _compile([("high-entropy", rules.ENTROPY_PATTERN, None)])
+_ENTROPY_PREFILTER = re.compile(rules.ENTROPY_PREFILTER)
+_EVERYTHING = tuple((g, g.anchors) for g in _GROUPS), True
+
+
+def _entropy_replace(match):
+    new = _replacement(match, _ENTROPY_TABLE, match.string)
+    return match.group(0) if new is None else new
+
+
+def _anchor_index(lowered):
+    """(anchors as bytes, [(group position, anchor)]) for one case mode."""
+    patterns, owners = [], []
+    for position, group in enumerate(_GROUPS):
+        if group.lowered == lowered:
+            for anchor in group.anchors:
+                patterns.append(anchor.encode())
+                owners.append((position, anchor))
+    return patterns, owners
+
+
+_SENSITIVE = _anchor_index(False)
+_LOWERED = _anchor_index(True)
+
+if ahocorasick_rs is not None:
+    # One pass finds every anchor (SIMD-accelerated in the Rust crate).
+    def _searcher(patterns):
+        automaton = ahocorasick_rs.BytesAhoCorasick(patterns)
+        return lambda raw: [m[0] for m in automaton.find_matches_as_indexes(raw, overlapping=True)]
+else:
+    def _searcher(patterns):
+        return lambda raw: [i for i, p in enumerate(patterns) if p in raw]
+
+_FIND_SENSITIVE = _searcher(_SENSITIVE[0])
+_FIND_LOWERED = _searcher(_LOWERED[0])
+
+
+def plan(raw):
+    """Which rules can match anywhere in ``raw`` (bytes): ``(groups, entropy)`` or None.
+
+    One pass over a payload's JSON decides for all its strings, so a payload
+    with no anchor anywhere costs two automaton passes and one regex search.
+    """
+    found = {}
+    for index in _FIND_SENSITIVE(raw):
+        position, anchor = _SENSITIVE[1][index]
+        found.setdefault(position, set()).add(anchor)
+    for index in _FIND_LOWERED(raw.lower()):
+        position, anchor = _LOWERED[1][index]
+        found.setdefault(position, set()).add(anchor)
+    # JSON syntax colons (after a closing quote) are not assignments; an
+    # escaped quote before a colon is JSON inside a string and stays.
+    masked = raw.replace(b'\\":', b'\\"=').replace(b'":', b'"\x00')
+    entropy = _ENTROPY_PREFILTER.search(masked) is not None
+    if not found and not entropy:
+        return None
+    groups = tuple((_GROUPS[p], tuple(found[p])) for p in sorted(found))
+    return groups, entropy
+
+
+def _redact(text, steps):
+    groups, entropy = steps
+    lower = text.lower()
+    done = 0
+    for index, (group, anchors) in enumerate(groups):
+        if entropy and done == 0 and _GROUPS.index(group) >= _ENTROPY_AFTER:
+            text, lower, done = _entropy(text, lower), None, 1
+            lower = text.lower()
+        new = group.apply(text, lower, anchors)
+        if new is not text:
+            text = new
+            lower = text.lower()
+    if entropy and done == 0:
+        text = _entropy(text, lower)
+    return text
+
+
+def _entropy(text, lower):
+    if "=" in text or ":" in text:
+        return _ENTROPY.sub(_entropy_replace, text)
+    return text
+
+
+def _cached(text, steps):
+    short = len(text) <= CACHE_MAX_LENGTH
+    if short:
+        found = _cache.get(text)
+        if found is not None:
+            return found
+    result = _redact(text, steps)
+    if short:
+        if len(_cache) >= CACHE_ENTRIES:
+            _cache.clear()
+        _cache[text] = result
+    return result
+
+
+_cache = {}
 
 
 def redact_text(text):
     """Replace every secret in ``text`` with a typed marker."""
     if len(text) < MIN_LENGTH:
         return text
-    return _SCAN.sub(_replace, text)
-
-
-# A dict key that names a secret: its string value is redacted whole.
-_SECRET_KEY = re.compile(
-    r"(?i)(?:password|passwd|passphrase|secret|private[_\-]?key|credentials?|"
-    r"api[_\-]?key|apikey|access[_\-]?key|auth[_\-]?key|authorization|"
-    r"(?:access|refresh|auth|id|session|bearer|api|csrf|xsrf)[_\-]?token|^token$|cookie)"
-)
-# Keys that contain a secret word but are not secrets (counts, flags, ids).
-_NOT_SECRET_KEY = re.compile(r"(?i)(?:tokens$|_count$|^max_|_id$|^has_|^is_|_type$|_name$|_path$|_file$)")
-_key_cache = {}
-
-
-def secret_key(key):
-    """True when a mapping key names a secret (``password``, ``api_key``...)."""
-    found = _key_cache.get(key)
-    if found is None:
-        found = bool(_SECRET_KEY.search(key)) and not _NOT_SECRET_KEY.search(key)
-        if len(_key_cache) < 10000:
-            _key_cache[key] = found
-    return found
-
-
-def _key_type(key):
-    lowered = key.lower()
-    for word, kind in (("pass", "password"), ("secret", "secret"), ("private", "private-key"),
-                       ("cookie", "cookie"), ("authorization", "authorization"), ("key", "api-key")):
-        if word in lowered:
-            return kind
-    return "token"
+    found = _cache.get(text) if len(text) <= CACHE_MAX_LENGTH else None
+    if found is not None:
+        return found
+    steps = plan(text.encode("utf-8", "surrogatepass"))
+    if steps is None:
+        return text
+    return _cached(text, steps)
 
 
 def redact_value(value):
     """Deep-redact a JSON value: strings by rule, and whole values under secret keys."""
     if isinstance(value, str):
-        return redact_text(value) if len(value) >= MIN_LENGTH else value
+        return redact_text(value)
+    try:
+        raw = orjson.dumps(value)
+    except TypeError:  # not plain JSON (bytes, int keys...): check everything
+        steps = _EVERYTHING
+    else:
+        steps = plan(raw)
+        if steps is None:
+            return value
+    return _walk(value, steps)
+
+
+def _walk(value, steps):
+    if isinstance(value, str):
+        return _cached(value, steps) if len(value) >= MIN_LENGTH else value
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
-            if isinstance(item, str) and item and isinstance(key, str) and secret_key(key):
-                out[key] = item if _placeholder(item) else MARKER % _specific(item, _key_type(key))
+            if isinstance(item, str) and item and isinstance(key, str) and rules.secret_key(key):
+                if rules.placeholder(item):
+                    out[key] = item
+                else:
+                    out[key] = MARKER % rules.specific(item, rules.key_type(key, "token"))
             else:
-                out[key] = redact_value(item)
+                out[key] = _walk(item, steps)
         return out
     if isinstance(value, list):
-        return [redact_value(item) for item in value]
+        return [_walk(item, steps) for item in value]
     return value
