@@ -157,7 +157,8 @@ class Drainer:
                     )
             model.flush()
             counts["transcripts"] += self._run_transcripts()
-            self._run_git()
+        # git log can take seconds on a big repository: not while holding the write lock.
+        self._run_git()
         return counts
 
     # --- work deferred to the end of a batch ---------------------------------
