@@ -48,7 +48,9 @@ def ingest_file(conn, path, *, session_uuid=None, agent_id=None, config=None):
     try:
         st = os.stat(path)
     except OSError as e:
-        stats["skipped"]["missing_file" if isinstance(e, FileNotFoundError) else "unreadable"] = 1
+        missing = isinstance(e, FileNotFoundError)
+        stats["skipped"]["missing_file" if missing else "unreadable"] = 1
+        stats["missing"] = missing
         return stats
     known = conn.execute("select offset from transcript_files where path = ?", (path,)).fetchone()
     offset = known[0] if known else 0

@@ -196,6 +196,7 @@ def test_line_of_50_mb_is_skipped(conn, tmp_path):
 def test_missing_file_gives_a_reason(conn, tmp_path):
     stats = ingest(conn, tmp_path / "gone.jsonl")
     assert stats["skipped"] == {"missing_file": 1}
+    assert stats["missing"] is True
     assert stats["lines"] == 0
 
 
