@@ -16,6 +16,9 @@ from ..errors import InvalidInput
 MAX_QUERY_CHARS = 1000
 #: At most this many distinct chunks are looked up (the rest add little).
 MAX_TERMS = 24
+#: Longer chunks are cut: a 1000-character "word" is a paste, not an identifier,
+#: and every character of it would be a trigram lookup.
+MAX_CHUNK_CHARS = 100
 #: The largest page of results a caller may ask for.
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
@@ -61,6 +64,7 @@ def parse(text):
     text = str(text).strip()[:MAX_QUERY_CHARS]
     terms, seen = [], set()
     for chunk in _CHUNK.findall(text):
+        chunk = chunk[:MAX_CHUNK_CHARS]
         if chunk.lower() in seen:
             continue
         seen.add(chunk.lower())
@@ -73,6 +77,27 @@ def parse(text):
         code_terms=[t for t in terms if _CODE.search(t)],
         spaceless=[t for t in terms if _is_spaceless(t)],
     )
+
+
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s")
+
+
+def stem(word):
+    """A crude stem (close enough to porter for highlighting and coverage)."""
+    word = word.lower()
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def term_pattern(term):
+    """A regex finding a term in text: the literal chunk, or each of its words by stem."""
+    words = re.findall(r"\w+", term)
+    parts = [re.escape(term)]
+    if words:
+        parts.append(r"\W+".join(r"\b%s\w*" % re.escape(stem(w)) for w in words))
+    return re.compile("|".join(parts), re.IGNORECASE)
 
 
 @dataclasses.dataclass

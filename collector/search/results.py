@@ -3,6 +3,8 @@
 import html
 import re
 
+from . import query as query_mod
+
 #: Characters of text around the first match shown in a snippet.
 SNIPPET_CHARS = 240
 #: Each neighbouring message in ``context`` and the prompt/response are cut here.
@@ -10,7 +12,6 @@ CONTEXT_CHARS = 400
 #: Neighbouring turns shown on each side of the result's turn.
 CONTEXT_TURNS = 1
 
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s")
 
 _DOC_SQL = """
     select d.id, d.kind, d.ref_table, d.ref_id, d.session_id, d.project_id, d.turn_id, d.at,
@@ -23,14 +24,6 @@ _DOC_SQL = """
 """
 
 
-def _stem(word):
-    word = word.lower()
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
 def highlight_pattern(q):
     """One regex matching what the query's terms would match in text (roughly: stems, substrings)."""
     parts = []
@@ -38,7 +31,7 @@ def highlight_pattern(q):
         if term in q.code_terms or term in q.spaceless:
             parts.append(re.escape(term))
         for word in re.findall(r"\w+", term):
-            parts.append(r"\b%s\w*" % re.escape(_stem(word)))
+            parts.append(r"\b%s\w*" % re.escape(query_mod.stem(word)))
     parts.sort(key=len, reverse=True)
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 

@@ -9,6 +9,8 @@ only, cheap); the rarest terms are ranked over the whole history within
 most recent ``BM25_BUDGET`` matches are ranked.
 """
 
+import math
+
 from . import query as query_mod
 from . import vectors
 
@@ -25,6 +27,10 @@ PATH_DEPTH = 50
 RRF_K = 60
 #: How much each path's ranking counts in the fusion.
 WEIGHTS = {"bm25": 1.0, "vector": 1.0, "trigram": 1.0, "like": 1.0}
+#: A BM25 hit holding less than this share of the query's information gets no
+#: vote: matching "on" and "people" in "people cannot sign on through google"
+#: is noise, and in rank fusion even small votes reorder close vector ranks.
+MIN_COVERAGE = 0.5
 #: A punctuation-only query (no words) is looked up as one substring, cut here.
 PHRASE_CHARS = 200
 #: Scripts without spaces and under 3 characters are matched with LIKE over
@@ -91,9 +97,14 @@ def _ranked(conn, table, match, filters, depth, low_rowid=None, order="rank"):
     return [r[0] for r in conn.execute(sql, [match] + params + [depth])]
 
 
-def _budgeted(conn, table, terms, filters, depth):
-    """Rank by BM25 over the rarest terms that fit the budget (see module doc)."""
+def _budgeted(conn, table, terms, filters, depth, counts=None):
+    """Rank by BM25 over the rarest terms that fit the budget (see module doc).
+
+    ``counts``, when given, receives each term's (capped) document frequency.
+    """
     counted = [(doc_frequency(conn, table, query_mod.fts_string(t)), t) for t in terms]
+    if counts is not None:
+        counts.update((t, df) for df, t in counted)
     counted = sorted((df, t) for df, t in counted if df)
     if not counted:
         return []
@@ -114,9 +125,34 @@ def _budgeted(conn, table, terms, filters, depth):
     return _ranked(conn, table, match, filters, depth, low_rowid=low)
 
 
-def bm25(conn, q, filters, depth=PATH_DEPTH):
-    """Word search (porter stems) ranked by BM25."""
-    return _budgeted(conn, "search_docs_fts", q.terms, filters, depth)
+def bm25(conn, q, filters, depth=PATH_DEPTH, boosts=None):
+    """Word search (porter stems) ranked by BM25.
+
+    ``boosts``, when given, receives each hit's coverage: the share of the
+    query's information (IDF-weighted terms) the document contains. A hit
+    on "the" and "database" alone says little about "database stuck while
+    a different process is saving"; fusion scales its vote by that share.
+    """
+    counts = {}
+    found = _budgeted(conn, "search_docs_fts", q.terms, filters, depth, counts)
+    if boosts is not None and found:
+        boosts.update(coverage(conn, q, found, counts))
+    return found
+
+
+def coverage(conn, q, doc_ids, counts):
+    """{doc id: IDF-weighted share of the query terms found in the document's text}."""
+    total_docs = max(_scalar(conn, "select max(id) from search_docs") or 1, 1)
+    weights = {t: math.log(1 + (total_docs - df + 0.5) / (df + 0.5)) for t, df in counts.items()}
+    whole = sum(weights.values()) or 1.0
+    patterns = {t: query_mod.term_pattern(t) for t in counts}
+    shares = {}
+    for doc_id, text in conn.execute(
+            "select id, text from search_docs where id in (select value from json_each(?))",
+            ("[%s]" % ",".join(str(int(d)) for d in doc_ids),)):
+        share = sum(w for t, w in weights.items() if patterns[t].search(text)) / whole
+        shares[doc_id] = share if share >= MIN_COVERAGE else 0.0
+    return shares
 
 
 def trigram(conn, q, filters, depth=PATH_DEPTH):
@@ -171,13 +207,19 @@ def vector(conn, q, filters, depth=PATH_DEPTH):
 PATHS = {"bm25": bm25, "vector": vector, "trigram": trigram, "like": like}
 
 
-def fuse(rankings, weights=None):
-    """Weighted reciprocal rank fusion: [(doc id, score, {path: rank})], best first."""
+def fuse(rankings, boosts=None, weights=None):
+    """Weighted reciprocal rank fusion: [(doc id, score, {path: rank})], best first.
+
+    ``boosts`` {path: {doc id: factor}} scales single votes (BM25 coverage).
+    """
     weights = weights or WEIGHTS
+    boosts = boosts or {}
     scores, ranks = {}, {}
     for path, ids in rankings.items():
+        factors = boosts.get(path, {})
         for rank, doc_id in enumerate(ids, 1):
-            scores[doc_id] = scores.get(doc_id, 0.0) + weights.get(path, 1.0) / (RRF_K + rank)
+            vote = weights.get(path, 1.0) * factors.get(doc_id, 1.0) / (RRF_K + rank)
+            scores[doc_id] = scores.get(doc_id, 0.0) + vote
             ranks.setdefault(doc_id, {})[path] = rank
     order = sorted(scores, key=lambda d: (-scores[d], -d))
     return [(d, scores[d], ranks[d]) for d in order]
@@ -189,7 +231,14 @@ def retrieve(conn, q, filters, paths=("bm25", "vector", "trigram", "like"), dept
     if "vector" in paths and q.terms:
         query_vector = vectors.embed([q.text])[0]
         job = vectors.start(conn, query_vector, filters, max(depth, vectors.RERANK_CANDIDATES))
-    rankings = {name: PATHS[name](conn, q, filters, depth) for name in paths if name != "vector"}
+    # Coverage only matters when BM25 votes beside other paths.
+    boosts = {"bm25": {}} if len(paths) > 1 else {}
+    rankings = {}
+    for name in paths:
+        if name == "bm25":
+            rankings[name] = bm25(conn, q, filters, depth, boosts.get("bm25"))
+        elif name != "vector":
+            rankings[name] = PATHS[name](conn, q, filters, depth)
     if job is not None:
         rankings["vector"] = [d for d, _ in vectors.finish(conn, job, query_vector, depth)]
-    return fuse(rankings)
+    return fuse(rankings, boosts)
