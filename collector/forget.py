@@ -103,6 +103,8 @@ def _tables(conn):
     ).fetchall():
         if any(name.startswith(v + "_") for v in virtual):
             continue  # FTS shadow tables: maintained by their virtual table
+        if name == "forgotten_sessions":
+            continue  # the record of what was forgotten is kept
         found[name] = [r[1] for r in conn.execute("select * from pragma_table_info(?)", (name,))]
     return found
 
@@ -229,6 +231,10 @@ def _delete(conn, selection, removed):
             removed[table] = removed.get(table, 0) + conn.changes()
         removed.update(_orphan_search_docs(conn))
         removed.update(_empty_rollups(conn))
+        # Remembered so that importing an old transcript does not bring them back.
+        conn.executemany(
+            "insert or replace into forgotten_sessions (session_uuid, forgotten_at) values (?, ?)",
+            [(uuid, spool.format_time(time.time_ns())) for uuid in selection.session_uuids])
 
 
 def _orphan_search_docs(conn):

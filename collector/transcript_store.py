@@ -72,11 +72,25 @@ def ingest_file(conn, path, *, session_uuid=None, agent_id=None, config=None):
         stats["pending_bytes"] = st.st_size - new_offset
     _, hinted_agent = transcripts.path_hints(path)
     is_agent_file = bool(agent_id or hinted_agent)
+    if batch.sessions and _all_forgotten(conn, batch.sessions):
+        # `cctracker forget` removed these sessions: their old transcript stays read, not stored.
+        stats["skipped"]["forgotten_session"] = batch.lines
+        _remember(conn, path, session_uuid or next(iter(batch.sessions)), agent_id or hinted_agent,
+                  new_offset, st)
+        return stats
     write_batch(conn, batch, stats, path=path, is_agent_file=is_agent_file,
                 idle_minutes=getattr(config, "session_idle_minutes", DEFAULT_IDLE_MINUTES))
     first_session = next(iter(batch.sessions), None)
     _remember(conn, path, session_uuid or first_session, agent_id or hinted_agent, new_offset, st)
     return stats
+
+
+def _all_forgotten(conn, uuids):
+    uuids = list(uuids)
+    marks = ",".join("?" * len(uuids))
+    found = conn.execute("select count(*) from forgotten_sessions where session_uuid in (%s)" % marks,
+                         uuids).fetchone()[0]
+    return found == len(uuids)
 
 
 def _remember(conn, path, session_uuid, agent_id, offset, st):

@@ -218,3 +218,31 @@ def cli():
     from collector.cli import cli as group
 
     return group
+
+
+def test_forgotten_session_is_not_imported_again(home, tmp_path):
+    """Forget, then import the same transcript: the session stays gone."""
+    import shutil
+
+    from collector import config as config_mod
+    from collector import db
+    from collector.forget import forget, select
+    from collector.transcript_store import ingest_file
+
+    from conftest import TRANSCRIPTS
+
+    source = tmp_path / "55604662-cf2a-4331-851a-ec234028f8ca.jsonl"
+    shutil.copy(TRANSCRIPTS / "spotter" / "short.jsonl", source)
+    config = config_mod.load()
+    conn = db.connect(config.db_path)
+    with conn:
+        ingest_file(conn, str(source), config=config)
+    assert db.scalar(conn, "select count(*) from sessions") == 1
+    forget(conn, select(conn, session="55604662-cf2a-4331-851a-ec234028f8ca"), home=str(home))
+    assert db.scalar(conn, "select count(*) from sessions") == 0
+    with conn:
+        stats = ingest_file(conn, str(source), config=config)
+    assert stats["skipped"].get("forgotten_session") == 15
+    assert db.scalar(conn, "select count(*) from sessions") == 0
+    assert db.scalar(conn, "select count(*) from messages") == 0
+    assert db.scalar(conn, "select count(*) from forgotten_sessions") == 1
