@@ -13,6 +13,11 @@ paths=None, context=True) -> list[dict]``
     ``session_id``, ``since`` / ``until`` (``2026-03-02``, an ISO time or
     an age such as ``7d``, ``12h``), ``kind`` (``prompt``, ``reply``,
     ``thinking``, ``tool``, ``commit``; a comma list or a list), ``model``.
+    Bad filter values raise ``InvalidInput`` naming the field; an unknown
+    project name or session UUID does too unless ``strict=False`` (then
+    nothing matches). ``paths`` picks search paths (default all of
+    ``bm25``, ``vector``, ``trigram``, ``like``); ``context=False`` skips
+    the neighbouring turns.
     Each result has ``id`` (search doc), ``kind``, ``thinking``,
     ``ref_table``/``ref_id`` (the message, tool call or commit),
     ``project_id``, ``project_name``, ``session_id``, ``session_uuid``,
@@ -45,13 +50,13 @@ ALL_PATHS = ("bm25", "vector", "trigram", "like")
 
 def search(conn, query, *, project=None, project_id=None, session=None, session_id=None,
            since=None, until=None, kind=None, model=None, limit=query_mod.DEFAULT_LIMIT,
-           paths=None, context=True):
+           paths=None, context=True, strict=True):
     """Find documents matching ``query`` by words, meaning and substrings (see module doc)."""
     q = query_mod.parse(query)
     limit = query_mod.parse_limit(limit)
     filters = query_mod.make_filters(
         conn, project=project, project_id=project_id, session=session, session_id=session_id,
-        since=since, until=until, kind=kind, model=model)
+        since=since, until=until, kind=kind, model=model, strict=strict)
     paths = tuple(paths or ALL_PATHS)
     unknown = [p for p in paths if p not in retrieve.PATHS]
     if unknown:

@@ -123,8 +123,11 @@ def parse_time(field, value, now=None, end=False):
     if match:
         moment = now - datetime.timedelta(days=int(match.group(1)) * _UNITS[match.group(2)])
     else:
+        # ISO text has only digits, separators, T and Z: upper() is safe, and
+        # a leap second (:60) is read as the second before it.
+        iso = value.upper().replace("Z", "+00:00").replace(":60", ":59")
         try:
-            moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            moment = datetime.datetime.fromisoformat(iso)
         except ValueError:
             raise InvalidInput(field, "expected a date (2026-03-02), a time or an age like 7d") from None
         if moment.tzinfo is None:
@@ -136,20 +139,16 @@ def parse_time(field, value, now=None, end=False):
 
 
 def parse_kinds(value):
-    """``reply``, ``prompt,reply`` or a list; ``tool`` and ``commit`` as in KINDS."""
+    """``reply``, ``prompt,reply`` or a list of names from KINDS."""
     if value is None or value == "" or value == ():
         return None
     items = value.split(",") if isinstance(value, str) else list(value)
     kinds = []
     for item in items:
-        for part in str(item).split(","):
-            part = part.strip().lower()
-            if not part:
-                continue
-            if part not in KINDS:
-                raise InvalidInput("kind", "must be one of %s" % ", ".join(KINDS))
-            kinds.append(part)
-    return tuple(dict.fromkeys(kinds)) or None
+        if item not in KINDS:
+            raise InvalidInput("kind", "must be one of %s (comma separated)" % ", ".join(KINDS))
+        kinds.append(item)
+    return tuple(dict.fromkeys(kinds))
 
 
 def parse_limit(value):
@@ -174,8 +173,12 @@ def parse_int(field, value):
 
 
 def make_filters(conn, project=None, project_id=None, session=None, session_id=None,
-                 since=None, until=None, kind=None, model=None):
-    """Check every filter and resolve names (project name, session UUID) to ids."""
+                 since=None, until=None, kind=None, model=None, strict=True):
+    """Check every filter and resolve names (project name, session UUID) to ids.
+
+    An unknown project name or session UUID is an error when ``strict``,
+    else a filter that matches nothing (the API answers an empty list).
+    """
     filters = Filters()
     ids = []
     if project_id is not None and project_id != "":
@@ -186,8 +189,9 @@ def make_filters(conn, project=None, project_id=None, session=None, session_id=N
         else:
             found = [r[0] for r in conn.execute(
                 "select id from projects where name = ? or path = ?", (project, project))]
-            if not found:
+            if not found and strict:
                 raise InvalidInput("project", "no project named %r" % project)
+            found = found or [-1]
             ids.extend(found)
     filters.project_ids = ids or None
     if session_id is not None and session_id != "":
@@ -199,9 +203,9 @@ def make_filters(conn, project=None, project_id=None, session=None, session_id=N
             row = conn.execute(
                 "select id from sessions where session_uuid = ? or session_uuid like ? escape '\\'",
                 (session, _like_prefix(session))).fetchone()
-            if row is None:
+            if row is None and strict:
                 raise InvalidInput("session", "no session %r" % session)
-            filters.session_id = row[0]
+            filters.session_id = row[0] if row else -1
     filters.since = parse_time("since", since)
     filters.until = parse_time("until", until, end=True)
     if filters.since and filters.until and filters.since > filters.until:
