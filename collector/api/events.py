@@ -86,6 +86,10 @@ def to_line(item, field, received_now):
         received = spool.parse_time(line.received.upper())
         if received is None:
             raise InvalidInput(field + ".t", "must be an ISO 8601 date-time")
+        if "cut" in item and item["cut"] is None:
+            raise InvalidInput(field + ".cut", "must be {\"fields\": N, \"chars\": M}")
+        if "d" in item and not isinstance(item["d"], str):
+            raise InvalidInput(field + ".d", "must be a string")
         cut = _cut(line.cut, field)
         data, more = _payload_bytes(line.payload)
         if more:

@@ -27,7 +27,7 @@ MAX_LIMIT = 1000
 
 JSON_TYPES = ("application/json",)
 
-_PATH_RE = re.compile(r"\$\.?([^\s`]*)")
+_PATH_RE = re.compile(r" - at `\$\.?([^`]*)`$")
 _MISSING_RE = re.compile(r"missing required field `([^`]+)`")
 
 
@@ -64,7 +64,7 @@ def field_of(error):
 
 
 def message_of(error):
-    return str(error).split(" - at `", 1)[0]
+    return str(error).rsplit(" - at `", 1)[0]
 
 
 def check_json(req):
