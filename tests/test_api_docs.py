@@ -68,3 +68,32 @@ def test_docs_page_loads_everything_from_this_server(api_server):
     assert "/openapi.json" in api_server.get("/docs/init.js").text
     assert api_server.get("/docs/static/swagger-ui-bundle.js").headers["Content-Type"] in (
         "application/javascript", "text/javascript")
+
+
+@pytest.mark.browser
+def test_docs_render_in_chromium_with_the_network_cut_off(api_server):
+    """Real Chromium; any request that is not to this server is aborted (and counted)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    outside, errors = [], []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+
+            def only_local(route):
+                if route.request.url.startswith(api_server.url):
+                    route.continue_()
+                else:
+                    outside.append(route.request.url)
+                    route.abort()
+
+            page.route("**/*", only_local)
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(api_server.url + "/docs")
+            page.wait_for_selector(".opblock", timeout=30000)
+            paths = set(page.locator(".opblock-summary-path").all_inner_texts())
+        finally:
+            browser.close()
+    assert outside == [] and errors == []
+    assert {"/api/session/start", "/api/projects/{project_id}/timeline", "/api/events"} <= {
+        p.replace("\u200b", "") for p in paths}
