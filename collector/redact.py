@@ -232,10 +232,36 @@ if ahocorasick_rs is not None:
     # One pass finds every anchor (SIMD-accelerated in the Rust crate).
     def _searcher(patterns):
         automaton = ahocorasick_rs.BytesAhoCorasick(patterns)
-        return lambda raw: [m[0] for m in automaton.find_matches_as_indexes(raw, overlapping=True)]
+        return lambda raw: automaton.find_matches_as_indexes(raw, overlapping=True)
 else:
     def _searcher(patterns):
-        return lambda raw: [i for i, p in enumerate(patterns) if p in raw]
+        def search(raw):
+            found = []
+            for i, p in enumerate(patterns):
+                at = raw.find(p)
+                while at >= 0:
+                    found.append((i, at, at + len(p)))
+                    at = raw.find(p, at + 1)
+            return found
+        return search
+
+
+def _in_plain_key(raw, start, end):
+    """True when bytes ``start:end`` of a JSON text lie in an object key that names no secret.
+
+    Transcripts carry ``input_tokens`` in every usage block: such a key must
+    not make every string of the payload go through the keyword rules.
+    """
+    close = raw.find(b'"', end)
+    while close > 0 and raw[close - 1] == 0x5C:  # an escaped quote: still inside the string
+        close = raw.find(b'"', close + 1)
+    if close < 0 or raw[close + 1:close + 2] != b":":
+        return False
+    open_ = raw.rfind(b'"', 0, start)
+    while open_ > 0 and raw[open_ - 1] == 0x5C:
+        open_ = raw.rfind(b'"', 0, open_)
+    key = raw[open_ + 1:close].decode("utf-8", "replace")
+    return not rules.secret_key(key)
 
 _FIND_SENSITIVE = _searcher(_SENSITIVE[0])
 _FIND_LOWERED = _searcher(_LOWERED[0])
@@ -248,12 +274,12 @@ def plan(raw):
     with no anchor anywhere costs two automaton passes and one regex search.
     """
     found = {}
-    for index in _FIND_SENSITIVE(raw):
-        position, anchor = _SENSITIVE[1][index]
-        found.setdefault(position, set()).add(anchor)
-    for index in _FIND_LOWERED(raw.lower()):
-        position, anchor = _LOWERED[1][index]
-        found.setdefault(position, set()).add(anchor)
+    for owners, matches in ((_SENSITIVE[1], _FIND_SENSITIVE(raw)), (_LOWERED[1], _FIND_LOWERED(raw.lower()))):
+        for index, start, end in matches:
+            position, anchor = owners[index]
+            if anchor in found.get(position, ()) or _in_plain_key(raw, start, end):
+                continue
+            found.setdefault(position, set()).add(anchor)
     # JSON syntax colons (after a closing quote) are not assignments; an
     # escaped quote before a colon is JSON inside a string and stays.
     masked = raw.replace(b'\\":', b'\\"=').replace(b'":', b'"\x00')
