@@ -143,9 +143,10 @@ def new_id():
 def format_time(ns):
     """UTC ISO 8601 with microseconds and a ``Z``, from epoch nanoseconds."""
     seconds, rest = divmod(ns, 1_000_000_000)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + ".%06dZ" % (
-        rest // 1000
-    )
+    # Not strftime: "%Y" does not zero-pad years before 1000 on Linux.
+    t = time.gmtime(seconds)
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (
+        t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, rest // 1000)
 
 
 def parse_time(text):
@@ -158,8 +159,9 @@ def parse_time(text):
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
-    value = value.astimezone(timezone.utc)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    v = value.astimezone(timezone.utc)
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (v.year, v.month, v.day, v.hour, v.minute, v.second,
+                                                   v.microsecond)
 
 
 def make_line(payload, received=None, event_id=None, cut=None, project_dir=None):

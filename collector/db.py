@@ -1,5 +1,6 @@
 """The one place apsw connections are made and set up."""
 
+import contextlib
 import os
 
 import apsw
@@ -104,3 +105,25 @@ def scalar(conn, sql, params=()):
     for row in conn.execute(sql, params):
         return row[0]
     return None
+
+
+@contextlib.contextmanager
+def write_transaction(conn):
+    """A transaction that takes the write lock at once (``BEGIN IMMEDIATE``).
+
+    A deferred transaction that reads and then writes fails at once with
+    BUSY when another process wrote in between (the busy timeout cannot
+    help); taking the lock first makes it wait its turn instead. Inside an
+    open transaction this is a plain savepoint.
+    """
+    if conn.in_transaction:
+        with conn:
+            yield conn
+        return
+    conn.execute("begin immediate")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    conn.execute("commit")

@@ -21,7 +21,7 @@ import orjson
 
 from cctracker_client import spool
 
-from . import timeutil
+from . import db, timeutil
 from .model import Model
 from .redact import redact_text
 
@@ -122,7 +122,7 @@ class Drainer:
         model = Model(conn, self.config, on_commit=self._commit_seen, on_transcript=self._transcript_seen)
         self._pending_transcripts = {}
         self._pending_commits = {}
-        with conn:
+        with db.write_transaction(conn):
             for at, _, _, line in batch:
                 payload = line.payload
                 if self.privacy.excluded(line.project_dir or payload.get("cwd")):
@@ -221,7 +221,7 @@ class Drainer:
         if not idle:
             return 0
         model = Model(conn, self.config)
-        with conn:
+        with db.write_transaction(conn):
             for session_id, last in idle:
                 model._interrupt_open_turn(session_id, last)
                 model._end_user_wait(session_id, last, None)
@@ -249,8 +249,6 @@ class DrainThread(threading.Thread):
         self.last_error = None
 
     def run(self):
-        from . import db
-
         conn = db.connect(self.config.db_path)
         drainer = Drainer(conn, self.config)
         try:

@@ -21,7 +21,10 @@ def normalize(text):
 
 
 def format(value):
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # Not strftime: "%Y" does not zero-pad years before 1000 on Linux.
+    v = value.astimezone(timezone.utc)
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (v.year, v.month, v.day, v.hour, v.minute, v.second,
+                                                   v.microsecond)
 
 
 def now():

@@ -86,12 +86,18 @@ def test_other_project_or_days_give_empty_figures(api):
     ("days=0", "days"), ("days=abc", "days"), ("project_id=-1", "project_id"),
     ("start_date=2026-02-30", "start_date"), ("end_date=soon", "end_date"),
     ("start_date=2026-03-05&end_date=2026-03-01", "end_date"),
-    ("days=3&start_date=2026-03-01", "days"), ("end_date=0001-01-01&days=5", "days"),
+    ("end_date=0001-01-01&days=5", "days"), ("start_date=", "start_date"), ("days=", "days"),
 ], ids=lambda v: str(v))
 def test_bad_filters_are_400_naming_the_field(api, query, field):
     r = api.get("/api/analytics/tools?" + query)
     assert r.status_code == 400
     assert r.json()["field"] == field
+
+
+def test_start_date_wins_over_days(api):
+    with_days = api.get("/api/analytics/tools?days=3&start_date=2026-03-01&end_date=2026-03-02").json()
+    without = api.get("/api/analytics/tools?start_date=2026-03-01&end_date=2026-03-02").json()
+    assert with_days == without
 
 
 def test_learning_part_must_be_known(api):

@@ -75,8 +75,8 @@ def test_report_filters_by_project_name(demo_home):
     (["--days", "0"], "days"),
     (["--start-date", "yesterday"], "start_date"),
     (["--project", "no-such-project"], "project"),
-    (["--days", "3", "--start-date", "2026-03-01"], "days"),
-], ids=["days-zero", "bad-date", "unknown-project", "days-and-start"])
+    (["--end-date", "2026-13-01"], "end_date"),
+], ids=["days-zero", "bad-date", "unknown-project", "bad-end-date"])
 def test_report_bad_input_is_one_line_and_nonzero(demo_home, args, field):
     done = run(demo_home, *args)
     assert done.returncode != 0

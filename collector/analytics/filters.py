@@ -36,8 +36,10 @@ class Filters:
 
 
 def _int(field, value, low=None, high=None):
-    if value is None or value == "":
+    if value is None:
         return None
+    if value == "":
+        raise InvalidInput(field, "must not be empty")
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -48,8 +50,10 @@ def _int(field, value, low=None, high=None):
 
 
 def _date(field, value):
-    if value is None or value == "":
+    if value is None:
         return None
+    if value == "":
+        raise InvalidInput(field, "must not be empty")
     try:
         return datetime.date.fromisoformat(str(value)).isoformat()
     except ValueError:
@@ -59,15 +63,15 @@ def _date(field, value):
 def parse(project_id=None, start_date=None, end_date=None, days=None, default_days=None, today=None):
     """Build Filters from request/CLI values, raising InvalidInput naming the bad field.
 
-    ``days=N`` means the last N days up to and including today (UTC); it
-    cannot be combined with ``start_date``.
+    ``days=N`` means the last N days up to and including today (UTC). An
+    explicit ``start_date`` wins over ``days``.
     """
     project = _int("project_id", project_id, 1, 2**63 - 1)
     start = _date("start_date", start_date)
     end = _date("end_date", end_date)
     n = _int("days", days, 1, MAX_DAYS)
-    if n is not None and start:
-        raise InvalidInput("days", "give either days or start_date, not both")
+    if start:
+        n = None
     if n is None and start is None and default_days:
         n = default_days
     if n is not None:
