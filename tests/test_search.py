@@ -235,16 +235,14 @@ def test_common_terms_are_dropped_when_a_rare_one_fits_the_budget(indexed, monke
                                                  doc_id(conn, "messages", ids["b1_reply"])}
 
 
-def test_only_common_terms_rank_just_the_newest_matches(indexed, monkeypatch):
+def test_only_common_terms_take_the_newest_documents_holding_all_of_them(indexed, monkeypatch):
     conn, ids = indexed
     monkeypatch.setattr(retrieve, "BM25_BUDGET", 1)
     monkeypatch.setattr(retrieve, "DF_COUNT_CAP", 2)
-    monkeypatch.setattr(retrieve, "COMMON_WINDOW", 1)
-    with_the = sorted(r[0] for r in conn.execute(
-        "select rowid from search_docs_fts where search_docs_fts match 'the'"))
-    assert len(with_the) == 5
-    # The window starts at the 2nd newest match: only the two newest are ranked.
-    assert sorted(retrieve.bm25(conn, query_mod.parse("the"), None)) == with_the[-2:]
+    both = [r[0] for r in conn.execute(
+        "select rowid from search_docs_fts where search_docs_fts match 'the AND page' order by rowid desc")]
+    assert both == [doc_id(conn, "messages", ids["b1_reply"]), doc_id(conn, "messages", ids["b1_prompt"])]
+    assert retrieve.bm25(conn, query_mod.parse("the page"), None) == both
 
 
 @pytest.mark.parametrize("text", [

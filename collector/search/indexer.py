@@ -170,7 +170,10 @@ def index_pending(conn, limit=10000):
     server calls it in a loop from a background thread; it never holds a
     write transaction while embedding.
     """
-    return sync_docs(conn, limit) + embed_pending(conn, limit)
+    done = sync_docs(conn, limit) + embed_pending(conn, limit)
+    if not done:
+        vectors.warm(conn)  # caught up: have the matrix ready for the first search
+    return done
 
 
 def status(conn):

@@ -5,8 +5,8 @@ reciprocal rank. Cost is bounded on purpose: FTS5 scores every document a
 term matches, so a word found in most documents would take seconds at a
 million. Every term's document frequency is first counted (capped, rowid
 only, cheap); the rarest terms are ranked over the whole history within
-``BM25_BUDGET`` matches, and when even the rarest is too common only its
-most recent ``BM25_BUDGET`` matches are ranked.
+``BM25_BUDGET`` matches, and when even the rarest is too common the newest
+documents holding every term are taken instead.
 """
 
 import math
@@ -15,12 +15,10 @@ from . import query as query_mod
 from . import vectors
 
 #: Matched documents BM25 may score per query (1-2.5 µs each): bounds the slow path.
-BM25_BUDGET = 10000
+BM25_BUDGET = 5000
 #: Document frequencies are counted up to here; beyond, a term is just "common".
 DF_COUNT_CAP = BM25_BUDGET + 1
-#: When every term is common, only this many of the rarest one's newest
-#: matches are ranked (those terms say little; the vector path carries the query).
-COMMON_WINDOW = 5000
+
 #: Results each path hands to the fusion.
 PATH_DEPTH = 50
 #: Reciprocal rank constant: 60 is the value from the RRF paper (Cormack et al.).
@@ -82,11 +80,8 @@ def _order(order):
     return "f.rank" if order == "rank" else "f." + order
 
 
-def _ranked(conn, table, match, filters, depth, low_rowid=None, order="rank"):
+def _ranked(conn, table, match, filters, depth, order="rank"):
     clauses, params = _filter_sql(filters)
-    if low_rowid is not None:
-        clauses.insert(0, "f.rowid >= ?")
-        params.insert(0, low_rowid)
     where = "".join(" and " + c for c in clauses)
     if filters is not None and filters.active():
         sql = ("select f.rowid from %s f join search_docs d on d.id = f.rowid"
@@ -114,15 +109,13 @@ def _budgeted(conn, table, terms, filters, depth, counts=None):
             break
         chosen.append(term)
         total += df
-    match = " OR ".join(query_mod.fts_string(t) for t in chosen)
     if total <= BM25_BUDGET:
-        return _ranked(conn, table, match, filters, depth)
-    # Even the rarest term is everywhere: rank only its newest matches.
-    low = _scalar(
-        conn,
-        "select rowid from %s where %s match ? order by rowid desc limit 1 offset ?" % (table, table),
-        (match, COMMON_WINDOW))
-    return _ranked(conn, table, match, filters, depth, low_rowid=low)
+        return _ranked(conn, table, " OR ".join(query_mod.fts_string(t) for t in chosen), filters, depth)
+    # Every term is common: BM25 would score most of the history to learn
+    # little (their IDF is near zero). The newest documents holding all of
+    # them are found instead, stopping at ``depth``; meaning comes from vectors.
+    every = " AND ".join(query_mod.fts_string(t) for _, t in counted)
+    return _ranked(conn, table, every, filters, depth, order="rowid desc")
 
 
 def bm25(conn, q, filters, depth=PATH_DEPTH, boosts=None):

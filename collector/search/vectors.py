@@ -81,7 +81,7 @@ def database_file(conn):
 
 _LOAD_SQL = (
     "select d.id, v.vector, d.kind, d.project_id, d.session_id, d.at, d.model"
-    " from search_vectors v join search_docs d on d.id = v.doc_id"
+    " from search_docs d indexed by search_docs_meta join search_vectors v on v.doc_id = d.id"
 )
 
 KIND_CODES = {"prompt": 0, "reply": 1, "thinking": 2, "tool": 3, "commit": 4}
@@ -246,6 +246,11 @@ def _current(conn):
     with found.lock:
         _refresh(conn, found)
     return found
+
+
+def warm(conn):
+    """Load (or catch up) the matrix now, so the first search does not wait for it."""
+    _current(conn)
 
 
 def start(conn, query, filters, count):
