@@ -25,6 +25,9 @@ from . import db, timeutil
 from .model import Model
 from .redact import redact_text
 
+#: Ends the reason line of an error file once its content was redacted.
+REDACTED_MARK = "[redacted]"
+
 #: Events per transaction: large enough to amortise the commit, small enough
 #: that readers (API, Datasette) never wait long for the write lock.
 BATCH_SIZE = 2000
@@ -93,13 +96,47 @@ class Drainer:
             except FileNotFoundError:
                 pass
         stats.timed_out = self.close_idle_sessions()
+        self.redact_kept_errors()
         return stats
+
+    def redact_kept_errors(self):
+        """Redact what the hook kept under ``errors/``.
+
+        The hook cannot afford the redaction rules (they would cost every
+        tool call milliseconds), so bad input is kept raw for a moment and
+        the next drain rewrites it redacted, marked on its reason line.
+        """
+        directory = spool.errors_dir(self.config.home)
+        try:
+            names = os.listdir(directory)
+        except FileNotFoundError:
+            return 0
+        done = 0
+        for name in names:
+            if not name.endswith(spool.ERROR_SUFFIX):
+                continue
+            path = os.path.join(directory, name)
+            try:
+                reason, raw = spool.read_error(path)
+            except OSError:
+                continue
+            if reason is not None and reason.endswith(REDACTED_MARK):
+                continue
+            text = redact_text(raw.decode("utf-8", "replace"))
+            tmp = path + ".tmp"
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, spool.FILE_MODE)
+            with os.fdopen(fd, "wb") as f:
+                f.write(spool.ERROR_REASON_PREFIX + ("%s %s" % (reason or "unknown", REDACTED_MARK)).encode()
+                        + b"\n" + text.encode("utf-8"))
+            os.replace(tmp, path)
+            done += 1
+        return done
 
     def _bad(self, raw, reason, path, stats):
         stats.bad_lines += 1
         text = raw.decode("utf-8", "replace")
-        spool.keep_error(redact_text(text).encode(), "%s (from %s)" % (reason, os.path.basename(path)),
-                         self.config.home)
+        spool.keep_error(redact_text(text).encode(),
+                         "%s (from %s) %s" % (reason, os.path.basename(path), REDACTED_MARK), self.config.home)
 
     def _apply_batch(self, batch, stats):
         """Apply a batch in one transaction.

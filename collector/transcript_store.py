@@ -20,8 +20,10 @@ from datetime import datetime, timedelta
 
 import orjson
 
-from . import store, tools, transcripts
 from cctracker_client.spool import format_time
+
+from . import store, tools, transcripts
+from .privacy import Privacy
 
 #: A transcript prompt line and the hook's UserPromptSubmit for it are a few
 #: milliseconds apart, in either order; this much slack finds the hook's turn.
@@ -79,7 +81,8 @@ def ingest_file(conn, path, *, session_uuid=None, agent_id=None, config=None):
                   new_offset, st)
         return stats
     write_batch(conn, batch, stats, path=path, is_agent_file=is_agent_file,
-                idle_minutes=getattr(config, "session_idle_minutes", DEFAULT_IDLE_MINUTES))
+                idle_minutes=getattr(config, "session_idle_minutes", DEFAULT_IDLE_MINUTES),
+                privacy=Privacy(config))
     first_session = next(iter(batch.sessions), None)
     _remember(conn, path, session_uuid or first_session, agent_id or hinted_agent, new_offset, st)
     return stats
@@ -105,10 +108,19 @@ def _remember(conn, path, session_uuid, agent_id, offset, st):
 
 
 def write_batch(conn, batch, stats, *, path=None, is_agent_file=False,
-                idle_minutes=DEFAULT_IDLE_MINUTES):
-    """Store a parsed :class:`transcripts.Batch`."""
+                idle_minutes=DEFAULT_IDLE_MINUTES, privacy=None):
+    """Store a parsed :class:`transcripts.Batch`, through the privacy rules.
+
+    Text is redacted exactly as the drain redacts hook payloads, so the
+    same prompt from both sources has the same hash and stays one message.
+    """
+    privacy = privacy or Privacy(None)
+    _clean(batch, privacy)
     sessions = {}
     for uuid, info in batch.sessions.items():
+        if privacy.excluded(info.get("cwd")):
+            stats["skipped"]["excluded_project"] = stats["skipped"].get("excluded_project", 0) + 1
+            continue
         sessions[uuid] = _session(conn, uuid, info, path, is_agent_file, idle_minutes, stats)
     for uuid, state in sessions.items():
         if state["owned"]:
@@ -122,6 +134,25 @@ def write_batch(conn, batch, stats, *, path=None, is_agent_file=False,
     _agents(conn, batch, sessions, resolver, path if is_agent_file else None, stats)
     _messages(conn, batch, sessions, resolver, stats)
     _usage(conn, batch, sessions, stats)
+
+
+def _clean(batch, privacy):
+    """Redact (or, in metadata mode, drop) the text a batch would store."""
+    messages = []
+    for uid, session_uuid, agent_id, role, kind, content, at, model in batch.messages:
+        content = privacy.text(content)
+        if content:
+            messages.append((uid, session_uuid, agent_id, role, kind, content, at, model))
+    batch.messages = messages
+    for call in batch.tool_calls.values():
+        if call.get("input") is not None:
+            # The original input stays for file operations (paths, line counts).
+            call["stored_input"] = privacy.payload({"tool_input": call["input"]}).get("tool_input")
+        if call.get("error") is not None:
+            call["error"] = privacy.text(call["error"])
+    for record in batch.agents.values():
+        if record.get("last_message") is not None:
+            record["last_message"] = privacy.text(record["last_message"])
 
 
 # -- sessions and turns ----------------------------------------------------------------------
@@ -321,7 +352,7 @@ def _tool_calls(conn, batch, sessions, resolver, stats):
             continue
         name = call["name"]
         server, tool = tools.split_mcp(name)
-        tool_input = call.get("input")
+        tool_input = call.get("stored_input")
         rows.append((
             state["id"], resolver.turn(call["session"], call.get("agent_id"), call["started_at"]),
             call.get("agent_id"), tool_use_id, name, server, tool, call["started_at"],
@@ -456,6 +487,8 @@ def _usage(conn, batch, sessions, stats):
     for (message_id, request_id), (session_uuid, agent_id, model, inp, out, cc, cr, at) \
             in batch.usage.items():
         state = sessions.get(session_uuid)
+        if state is None and session_uuid in batch.sessions:
+            continue  # an excluded project's session
         rows.append((state["id"] if state else None, agent_id, message_id, request_id, model,
                      inp, out, cc, cr, at))
     if rows:

@@ -258,3 +258,20 @@ def _snapshot(conn):
         "select name from sqlite_master where type = 'table' and name not like '%fts%'"
         " and name not like 'sqlite_%' order by name")]
     return {t: sorted(map(repr, conn.execute("select * from %s" % t).fetchall())) for t in tables}
+
+
+def test_drain_redacts_what_the_hook_kept_in_errors(home):
+    from cctracker_client import record
+
+    config = config_mod.load()
+    conn = db.connect(config.db_path)
+    secret = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+    assert record(b"not json, but has a token " + secret.encode()) is False
+    drain_once(conn, config)
+    (name,) = os.listdir(spool.errors_dir())
+    reason, raw = spool.read_error(os.path.join(spool.errors_dir(), name))
+    assert reason == "not a JSON object [redacted]"
+    assert secret.encode() not in raw and b"[REDACTED:github-token]" in raw
+    # A second drain leaves it alone.
+    drain_once(conn, config)
+    assert spool.read_error(os.path.join(spool.errors_dir(), name)) == (reason, raw)

@@ -137,8 +137,6 @@ def test_corpus_never_stored_after_hooks_and_drain(home, tmp_path):
     assert _leaks(home, exports) == []
 
 
-@pytest.mark.xfail(reason="collector/transcript_store.py stores message content, tool input, summaries and"
-                          " errors without Privacy.text/payload (see the privacy helper's report)", strict=False)
 def test_corpus_never_stored_after_transcript_import(home, tmp_path):
     path = tmp_path / "projects" / "-home-dana-src-acme-billing"
     path.mkdir(parents=True)
