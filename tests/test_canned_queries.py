@@ -8,7 +8,7 @@ import pytest
 import yaml
 from datasette_dashboards import replace_opts_in_query
 
-from collector import dashboard, db
+from collector import dashboard, db, store
 
 METADATA = yaml.safe_load((dashboard.CONFIG_DIR / "metadata.yml").read_text())
 QUERIES = METADATA["databases"]["cctracker"]["queries"]
@@ -94,7 +94,8 @@ def known_db(tmp_path):
         ]:
             conn.execute("insert into messages (id, uid, session_id, turn_id, role, kind, content, content_hash,"
                          " created_at, source) values (?, ?, 7, ?, ?, ?, ?, ?, ?, 'hook')",
-                         (mid, "m%d" % mid, turn, role, kind, text, "h%d" % mid, "2026-03-02T%s.000000Z" % at))
+                         (mid, "m%d" % mid, turn, role, kind, text, store.content_hash(text),
+                          "2026-03-02T%s.000000Z" % at))
         for cid, tool, status, ms, error, summary in [
             (1, "Edit", "ok", 50.0, None, "/src/shop/cart.py"),
             (2, "Bash", "error", 2000.0, "Exit code 1\nboom", "pytest -q"),

@@ -81,6 +81,7 @@ def _assert_rollups_match_views(conn):
         assert tokens[key][0] == priced[key][0]
         assert tokens[key][1] == pytest.approx(priced[key][1], abs=1e-5)
     hours = conn.execute("select sum(waits), round(sum(thinking_seconds), 3) from think_hourly").fetchone()
+    assert conn.execute("select sum(waits) from think_distribution").fetchone()[0] == hours[0]
     view = conn.execute("select count(*), round(sum(thinking_seconds), 3) from think_times").fetchone()
     assert hours == pytest.approx(view, abs=0.01)
 

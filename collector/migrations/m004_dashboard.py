@@ -21,6 +21,7 @@ create table rollup_daily (
     turns integer not null default 0, claude_working_seconds real not null default 0,
     permission_waits integer not null default 0, permission_wait_seconds real not null default 0,
     user_waits integer not null default 0, user_wait_seconds real not null default 0,
+    user_waits_away integer not null default 0,
     thinking_seconds real not null default 0, away_seconds real not null default 0,
     prompts integer not null default 0,
     tool_calls integer not null default 0, tool_successes integer not null default 0,
@@ -52,11 +53,16 @@ create table rollup_files (
     primary key (day, project_id, path)
 );
 create table rollup_think (
-    day text not null, hour integer not null, project_id integer not null, bucket integer not null,
+    day text not null, hour integer not null, project_id integer not null,
     waits integer not null default 0, duration_seconds real not null default 0,
     thinking_seconds real not null default 0, away_seconds real not null default 0,
     went_away integer not null default 0,
-    primary key (day, hour, project_id, bucket)
+    primary key (day, hour, project_id)
+);
+create table rollup_think_buckets (
+    day text not null, project_id integer not null, bucket integer not null,
+    waits integer not null default 0,
+    primary key (day, project_id, bucket)
 );
 create table think_buckets (
     bucket integer primary key, label text not null, low_seconds real not null, high_seconds real
@@ -69,11 +75,14 @@ insert into think_buckets values
 
 # Indexes for the per-session and per-file pages and the "slowest calls" list.
 INDEXES = """
+create index rollup_files_project on rollup_files(project_id, path, edits, writes, operations);
 create index tool_calls_duration on tool_calls(duration_ms);
 create index tool_calls_session_started on tool_calls(session_id, started_at);
 create index turns_session_started on turns(session_id, started_at);
 create index commits_project_time on commits(project_id, committed_at);
 create index file_operations_session_at on file_operations(session_id, at);
+create index tool_calls_name_duration on tool_calls(tool_name, duration_ms);
+create index messages_kind_hash on messages(kind, content_hash, role, agent_id, session_id, created_at);
 """
 
 _PROJECT = "coalesce((select project_id from sessions where id = {r}.session_id), 0)"
@@ -96,14 +105,18 @@ ROLLUPS = [
      {"permission_waits": "{r}.kind = 'permission'",
       "permission_wait_seconds": "case when {r}.kind = 'permission' then {r}.duration_seconds end",
       "user_waits": "{r}.kind = 'user'",
+      "user_waits_away": "{r}.kind = 'user' and coalesce({r}.away_seconds, 0) > 0",
       "user_wait_seconds": "case when {r}.kind = 'user' then {r}.duration_seconds end",
       "thinking_seconds": "case when {r}.kind = 'user' then {r}.thinking_seconds end",
       "away_seconds": "case when {r}.kind = 'user' then {r}.away_seconds end"}, "1"),
     ("think", "waits", "started_at, kind, duration_seconds, thinking_seconds, away_seconds, session_id",
      "rollup_think", {"day": "date({r}.started_at)", "hour": "cast(strftime('%H', {r}.started_at) as integer)",
-                      "project_id": _PROJECT, "bucket": _BUCKET},
+                      "project_id": _PROJECT},
      {"waits": "1", "duration_seconds": "{r}.duration_seconds", "thinking_seconds": "{r}.thinking_seconds",
       "away_seconds": "{r}.away_seconds", "went_away": "coalesce({r}.away_seconds, 0) > 0"},
+     "{r}.kind = 'user' and {r}.duration_seconds is not null"),
+    ("think_buckets", "waits", "started_at, kind, duration_seconds, session_id", "rollup_think_buckets",
+     {"day": "date({r}.started_at)", "project_id": _PROJECT, "bucket": _BUCKET}, {"waits": "1"},
      "{r}.kind = 'user' and {r}.duration_seconds is not null"),
     ("prompts", "messages", "created_at, kind, role, agent_id, session_id", "rollup_daily",
      {"day": "date({r}.created_at)", "project_id": _PROJECT}, {"prompts": "1"},
@@ -176,11 +189,13 @@ select r.day, r.project_id, coalesce(p.name, '(no project)') as project_name,
     round(r.permission_wait_seconds, 3) as permission_wait_seconds, r.permission_waits,
     round(r.user_wait_seconds, 3) as user_wait_seconds, r.user_waits,
     round(r.thinking_seconds, 3) as thinking_seconds, round(r.away_seconds, 3) as away_seconds,
-    r.turns, r.prompts, r.tool_calls, r.tool_successes, r.tool_failures,
+    r.user_waits_away, r.turns, r.prompts, r.tool_calls, r.tool_successes, r.tool_failures,
     r.lines_added, r.lines_removed, r.commits, r.commit_lines_added, r.commit_lines_removed
 from rollup_daily r left join projects p on p.id = r.project_id
 """,
+    # The price match is materialized once: inlined, its subquery would run for every rollup row.
     "daily_tokens": """
+with m as materialized (select model, price_match from rollup_model_price_match)
 select t.day, t.project_id, coalesce(p.name, '(no project)') as project_name, nullif(t.model, '') as model,
     m.price_match, mp.family, t.requests, t.input_tokens, t.output_tokens, t.cache_creation_tokens,
     t.cache_read_tokens,
@@ -191,7 +206,7 @@ select t.day, t.project_id, coalesce(p.name, '(no project)') as project_name, nu
         + t.cache_read_tokens * mp.cache_read_per_mtok) / 1000000.0, 6) end as cost_usd
 from rollup_tokens t
 left join projects p on p.id = t.project_id
-left join rollup_model_price_match m on m.model = t.model
+left join m on m.model = t.model
 left join model_prices mp on mp.match = m.price_match
 """,
     "daily_tools": """
@@ -207,13 +222,18 @@ from rollup_files f left join projects p on p.id = f.project_id
     "think_hourly": """
 select t.day, t.hour, cast(strftime('%w', t.day) as integer) as weekday_number,
     substr('SunMonTueWedThuFriSat', 1 + 3 * cast(strftime('%w', t.day) as integer), 3) as weekday,
-    t.project_id, coalesce(p.name, '(no project)') as project_name, t.bucket, b.label as bucket_label,
+    t.project_id, coalesce(p.name, '(no project)') as project_name,
     t.waits, t.duration_seconds, t.thinking_seconds, t.away_seconds, t.went_away
-from rollup_think t
+from rollup_think t left join projects p on p.id = t.project_id
+""",
+    "think_distribution": """
+select t.day, t.project_id, coalesce(p.name, '(no project)') as project_name, t.bucket,
+    b.label as bucket_label, b.low_seconds, b.high_seconds, t.waits
+from rollup_think_buckets t
 left join projects p on p.id = t.project_id
 left join think_buckets b on b.bucket = t.bucket
 """,
-    # One row per session with its counts, each from an index: fast for one session or a page of them.
+    # One row per session with its counts, each from a per-session index: fast for one session or a page.
     "session_list": """
 select s.id as session_id, s.session_uuid, s.project_id, coalesce(p.name, '(no project)') as project_name,
     s.title, s.model, s.status, date(s.started_at) as day, s.started_at,
@@ -229,7 +249,8 @@ select s.id as session_id, s.session_uuid, s.project_id, coalesce(p.name, '(no p
         where w.session_id = s.id) as thinking_seconds,
     (select round(total(case when w.kind = 'user' then w.away_seconds end), 3) from waits w
         where w.session_id = s.id) as away_seconds,
-    (select count(*) from messages m where m.session_id = s.id and m.kind = 'prompt' and m.role = 'user'
+    -- "+m.kind": count through messages_session, never the kind index (which spans all sessions).
+    (select count(*) from messages m where m.session_id = s.id and +m.kind = 'prompt' and m.role = 'user'
         and m.agent_id is null) as prompts,
     (select count(*) from tool_calls c where c.session_id = s.id) as tool_calls,
     (select count(*) from tool_calls c where c.session_id = s.id and c.status = 'error') as tool_failures,
@@ -240,7 +261,7 @@ from sessions s left join projects p on p.id = s.project_id
 """,
     "conversation": """
 select m.id as message_id, m.session_id, s.project_id, m.turn_id, m.agent_id, m.role, m.kind,
-    date(m.created_at) as day, m.created_at, m.model, m.content
+    date(m.created_at) as day, m.created_at, m.model, m.content, m.content_hash
 from messages m join sessions s on s.id = m.session_id
 """,
     "file_history": """
@@ -308,7 +329,7 @@ from projects p
 }
 
 VIEW_ORDER = ("rollup_model_price_match", "daily_overview", "daily_tokens", "daily_tools", "daily_files",
-              "think_hourly", "session_list", "conversation", "file_history", "tool_call_list",
+              "think_hourly", "think_distribution", "session_list", "conversation", "file_history", "tool_call_list",
               "session_events", "project_summary")
 
 
