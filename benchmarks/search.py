@@ -47,6 +47,14 @@ ERRORS = ("database is locked", "ConnectionRefusedError: [Errno 111] Connection 
 NON_LATIN = ("データベースのロック", "ошибка блокировки базы", "数据库超时", "проверка тестов")
 
 
+# A long tail of words (Zipf-distributed), as in real text: a few are in many
+# messages, most in a handful, so BM25 has work of every size.
+TAIL = ["%s%s" % (a, b) for a in ("ka", "lo", "mi", "nu", "pe", "ro", "si", "ta", "vu", "ze")
+        for b in ("bar", "cel", "dom", "fin", "gor", "hul", "jip", "kem", "lor", "mus")]
+TAIL = ["%s%s" % (a, b) for a in TAIL for b in ("", "a", "o", "en", "ist", "ation")]
+TAIL_WEIGHTS = list(itertools.accumulate(1.0 / (i + 1) for i in range(len(TAIL))))
+
+
 def identifier(rnd):
     return "%s_%s_%d" % (rnd.choice(VERBS), rnd.choice(rnd.choice(TOPICS)), rnd.randint(0, 5000))
 
@@ -67,6 +75,7 @@ def message(rnd):
         words.append(rnd.choice(NON_LATIN))
     if rnd.random() < 0.3:
         words.append("w%d" % int(rnd.paretovariate(1.0) * 10))  # a long tail of rare words
+    words += rnd.choices(TAIL, cum_weights=TAIL_WEIGHTS, k=rnd.randint(1, 6))
     return " ".join(words)
 
 
@@ -87,7 +96,9 @@ def queries(rnd):
                                                      "check_pytest", "rename_token"]
     errors = list(ERRORS) + ["database is locked", "No module named", "core dumped", "Connection refused",
                              "timed out after", "expected 3 got 2", "publickey"]
-    rare = ["w%d" % rnd.randint(200, 5000) for _ in range(8)] + ["migrat", "checkpoin"]
+    rare = ["w%d" % rnd.randint(200, 5000) for _ in range(4)] + ["migrat", "checkpoin"]
+    # Tail words of every frequency, alone and with common words.
+    rare += [TAIL[0], TAIL[3] + " " + TAIL[40], "the " + TAIL[150], "fix " + TAIL[300] + " " + TAIL[10]]
     odd = ['NEAR(lock "', "AND OR NOT", "((((", '"unbalanced', "x" * 2000] + list(NON_LATIN) + ["ロック"]
     filtered = [("lock timeout", {"kind": "reply"}), ("the", {"project": 3}), ("pytest fixture", {"since": "30d"}),
                 ("git push", {"kind": "prompt,reply"}), ("cache eviction", {"project": 1}),
