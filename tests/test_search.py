@@ -313,6 +313,7 @@ def test_filter_by_date_range(indexed):
     rows = search.search(conn, "the", until="2026-03-01", limit=100)
     assert {r["session_id"] for r in rows} == {ids["s_alpha"]}
     assert search.search(conn, "the", since="2026-03-02", until="2026-03-09") == []
+    assert search.search(conn, "the", since="2026-03-10", until="2026-03-01") == []  # an empty range
 
 
 def test_filter_by_kind_and_model(indexed):
@@ -327,7 +328,6 @@ def test_filter_by_kind_and_model(indexed):
     ({"kind": "replies"}, "kind"), ({"since": "last tuesday"}, "since"), ({"until": "2026-13-01"}, "until"),
     ({"limit": 0}, "limit"), ({"limit": 101}, "limit"), ({"project": "nope"}, "project"),
     ({"session": "nope"}, "session"), ({"project_id": "x"}, "project_id"),
-    ({"since": "2026-03-02", "until": "2026-03-01"}, "since"),
 ])
 def test_bad_filter_is_invalid_input_naming_the_field(indexed, kw, field):
     conn, _ = indexed

@@ -80,3 +80,23 @@ def test_openapi_documents_the_search_operation(served):
     operation = doc["paths"][URL]["get"]
     assert [p["name"] for p in operation["parameters"]][:3] == ["query", "project_id", "limit"]
     assert "ConversationSearchResult" in doc["components"]["schemas"]
+
+
+@pytest.mark.slow
+def test_schemathesis_finds_no_server_error_or_schema_violation(served, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    api, _ = served
+    tests = Path(__file__).resolve().parent
+    env = {**os.environ, "SCHEMATHESIS_HOOKS": "schemathesis_hooks",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(tests), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("schemathesis")), "run", api.url + "/openapi.json",
+         "--checks", "all", "--mode", "all", "--max-examples", "40", "--seed", "20260302",
+         "--generation-database", "none", "--no-color", "--request-timeout", "30",
+         "--include-path-regex", "^/api/conversations/search$"],
+        env=env, capture_output=True, text=True, timeout=900, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout[-12000:] + done.stderr[-3000:]

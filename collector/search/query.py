@@ -208,8 +208,6 @@ def make_filters(conn, project=None, project_id=None, session=None, session_id=N
             filters.session_id = row[0] if row else -1
     filters.since = parse_time("since", since)
     filters.until = parse_time("until", until, end=True)
-    if filters.since and filters.until and filters.since > filters.until:
-        raise InvalidInput("since", "must be before until")
     filters.kinds = parse_kinds(kind)
     filters.model = (str(model).strip() or None) if model is not None else None
     return filters
