@@ -11,8 +11,14 @@ Two stages, both incremental and safe to re-run:
    if its document still has the text it was made from.
 """
 
+import logging
+
+import apsw
+
 from .. import store
 from . import vectors
+
+log = logging.getLogger("cctracker.search")
 
 #: Queue rows turned into documents per transaction: short enough that the
 #: drain's writes never wait long behind us.
@@ -170,7 +176,14 @@ def index_pending(conn, limit=10000):
     server calls it in a loop from a background thread; it never holds a
     write transaction while embedding.
     """
-    done = sync_docs(conn, limit) + embed_pending(conn, limit)
+    try:
+        done = sync_docs(conn, limit)
+        done += embed_pending(conn, limit)
+    except apsw.BusyError:
+        # The drain held the write lock past the busy timeout: it goes first,
+        # and the work still queued is picked up by the next call.
+        log.info("search indexer: database busy, retrying later")
+        return 1
     if not done:
         vectors.warm(conn)  # caught up: have the matrix ready for the first search
     return done
