@@ -42,7 +42,8 @@ class Model:
         self.threshold = config.think_threshold_seconds
         self.on_commit = on_commit          # (project_id, session_id) after a git commit
         self.on_transcript = on_transcript  # (session_id, session_uuid, path, agent_id)
-        self.sessions = {}                  # session_uuid -> id, for this batch
+        self.sessions = {}                  # session_uuid -> state, for this batch
+        self.pending = {}                   # (session_id, tool_use_id) -> started call
 
     # --- entry point ---------------------------------------------------------
 
@@ -84,7 +85,8 @@ class Model:
         return state["id"]
 
     def flush(self):
-        """Write the per-session columns gathered during the batch."""
+        """Write what the batch kept in memory: started calls and per-session columns."""
+        self.flush_pending()
         self.conn.executemany(
             "update sessions set last_event_at = max(coalesce(last_event_at, ''), ?),"
             " permission_mode = coalesce(?, permission_mode), transcript_path = coalesce(transcript_path, ?),"
@@ -186,6 +188,7 @@ class Model:
     def _close_turn(self, turn_id, started_at, ended_at, kind, error=None):
         # Calls that never got a post event: refused in the permission dialog
         # (their wait is still open), cut off by the interruption, or unknown.
+        self.flush_pending()
         self.conn.execute(
             "update tool_calls set status = case"
             " when exists (select 1 from waits w where w.turn_id = :turn and w.kind = 'permission'"
@@ -216,6 +219,7 @@ class Model:
         turn = self._open_turn(session_id)
         if turn is None:
             return False
+        self.flush_pending(session_id)
         last = self.conn.execute(
             "select max(t) from (select max(coalesce(ended_at, started_at)) as t from tool_calls"
             " where turn_id = :turn union all select max(created_at) from messages where turn_id = :turn"
@@ -280,6 +284,7 @@ class Model:
 
     def on_PermissionRequest(self, session_id, event_id, at, p):
         conn = self.conn
+        self.flush_pending(session_id)
         name = p.get("tool_name") if isinstance(p.get("tool_name"), str) else "?"
         # No tool_use_id on this event: it is the newest pending call of that
         # tool (with the same input when we can tell).
@@ -299,6 +304,7 @@ class Model:
         if self.conn.execute("select 1 from waits where session_id = ? and kind = 'permission'"
                              " and ended_at is null", (session_id,)).fetchone():
             return
+        self.flush_pending(session_id)
         pending = self.conn.execute(
             "select tool_use_id, tool_name from tool_calls where session_id = ? and status = 'pending'"
             " order by started_at desc, id desc limit 1", (session_id,)).fetchone()
@@ -320,6 +326,11 @@ class Model:
             return None
         return orjson.dumps(tool_input).decode()
 
+    # Most calls start and finish within one batch: a started call waits in
+    # ``self.pending`` and is written once, complete, when it finishes (one
+    # insert instead of an insert and an update, each firing triggers).
+    # Anything that reads pending calls from the database flushes first.
+
     def on_PreToolUse(self, session_id, event_id, at, p):
         name = p.get("tool_name")
         if not isinstance(name, str) or not name:
@@ -328,16 +339,37 @@ class Model:
         turn = self._open_turn(session_id)
         server, tool = tools.split_mcp(name)
         tool_input = p.get("tool_input")
-        summary = _text(tools.summary(name, tool_input))
-        self.conn.execute(
+        row = {"session_id": session_id, "turn_id": turn[0] if turn else None,
+               "agent_id": _str(p.get("agent_id")), "tool_use_id": use_id, "tool_name": name,
+               "mcp_server": server, "mcp_tool": tool, "started_at": at, "ended_at": None,
+               "duration_ms": None, "status": "pending", "error": None,
+               "summary": _text(tools.summary(name, tool_input)), "input": self._input_json(tool_input)}
+        if use_id is None:
+            self._write_call(row)
+        else:
+            self.pending[(session_id, use_id)] = row
+
+    def _write_call(self, row):
+        """Insert a call (or complete one the transcript reader stored first); returns its id."""
+        return self.conn.execute(
             "insert into tool_calls (session_id, turn_id, agent_id, tool_use_id, tool_name, mcp_server,"
-            " mcp_tool, started_at, status, summary, input, source)"
-            " values (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, 'hook')"
+            " mcp_tool, started_at, ended_at, duration_ms, status, error, summary, input, source)"
+            " values (:session_id, :turn_id, :agent_id, :tool_use_id, :tool_name, :mcp_server, :mcp_tool,"
+            " :started_at, :ended_at, :duration_ms, :status, :error, :summary, :input, 'hook')"
             " on conflict (session_id, tool_use_id) do update set started_at = excluded.started_at,"
-            " turn_id = coalesce(tool_calls.turn_id, excluded.turn_id)",
-            (session_id, turn[0] if turn else None, _str(p.get("agent_id")), use_id, name, server, tool,
-             at, summary, self._input_json(tool_input)),
-        )
+            " turn_id = coalesce(tool_calls.turn_id, excluded.turn_id),"
+            " ended_at = coalesce(excluded.ended_at, tool_calls.ended_at),"
+            " duration_ms = coalesce(excluded.duration_ms, tool_calls.duration_ms),"
+            " status = case when excluded.status = 'pending' then tool_calls.status else excluded.status end,"
+            " error = coalesce(excluded.error, tool_calls.error) returning id",
+            row,
+        ).fetchone()[0]
+
+    def flush_pending(self, session_id=None):
+        """Write buffered started calls (of one session, or all) as pending rows."""
+        keys = [k for k in self.pending if session_id is None or k[0] == session_id]
+        for key in keys:
+            self._write_call(self.pending.pop(key))
 
     def on_PostToolUse(self, session_id, event_id, at, p):
         self._finish_tool(session_id, at, p, "ok", None)
@@ -354,30 +386,39 @@ class Model:
             return
         use_id = p.get("tool_use_id") if isinstance(p.get("tool_use_id"), str) else None
         tool_input = p.get("tool_input")
-        if use_id is not None:
-            row = conn.execute("select id, started_at from tool_calls where session_id = ? and tool_use_id = ?",
-                               (session_id, use_id)).fetchone()
-        else:  # before 2.0.43 there were no ids: the oldest pending call of that tool
-            row = conn.execute(
-                "select id, started_at from tool_calls where session_id = ? and tool_name = ?"
-                " and status = 'pending' and tool_use_id is null order by id limit 1",
-                (session_id, name)).fetchone()
         duration = p.get("duration_ms")
         if not isinstance(duration, (int, float)) or isinstance(duration, bool):
             duration = None
-        if row is None:
+        row = self.pending.pop((session_id, use_id), None) if use_id is not None else None
+        if row is None and use_id is not None:
+            found = conn.execute("select id, started_at from tool_calls where session_id = ? and tool_use_id = ?",
+                                 (session_id, use_id)).fetchone()
+        elif row is None:  # before 2.0.43 there were no ids: the oldest pending call of that tool
+            found = conn.execute(
+                "select id, started_at from tool_calls where session_id = ? and tool_name = ?"
+                " and status = 'pending' and tool_use_id is null order by id limit 1",
+                (session_id, name)).fetchone()
+        else:
+            found = None
+        if row is None and found is None:
+            # No start seen (hooks installed mid-call, or PreToolUse not registered).
             self.on_PreToolUse(session_id, None, at, p)
-            row = conn.execute("select id, started_at from tool_calls where rowid = last_insert_rowid()").fetchone()
-            if use_id is not None:
-                row = conn.execute("select id, started_at from tool_calls where session_id = ? and tool_use_id = ?",
-                                   (session_id, use_id)).fetchone()
-        call_id, started = row
+            row = self.pending.pop((session_id, use_id), None)
+            if row is None:
+                found = conn.execute("select id, started_at from tool_calls where session_id = ? and tool_name = ?"
+                                     " and status = 'pending' order by id desc limit 1", (session_id, name)).fetchone()
+        started = row["started_at"] if row is not None else found[1]
         if duration is None and started and started != at:
             duration = round(seconds_between(started, at) * 1000, 3)
-        conn.execute(
-            "update tool_calls set ended_at = ?, duration_ms = ?, status = ?, error = ? where id = ?",
-            (at, duration, status, error, call_id),
-        )
+        if row is not None:
+            row.update(ended_at=at, duration_ms=duration, status=status, error=error)
+            call_id = self._write_call(row)
+        else:
+            call_id = found[0]
+            conn.execute(
+                "update tool_calls set ended_at = ?, duration_ms = ?, status = ?, error = ? where id = ?",
+                (at, duration, status, error, call_id),
+            )
         self._close_permission_waits(session_id, at, use_id, name)
         response = p.get("tool_response")
         for path, op, added, removed in tools.file_operations(name, tool_input, response):
@@ -387,8 +428,10 @@ class Model:
                 (call_id, session_id, path, op, added if status == "ok" else 0,
                  removed if status == "ok" else 0, at),
             )
-        if name in ("Bash", "bash") and isinstance(tool_input, dict) and isinstance(tool_input.get("command"), str):
-            self._git(session_id, call_id, tool_input["command"], response, error, at)
+        command = tool_input.get("command") if isinstance(tool_input, dict) else None
+        # Cheap test first: the shell parser only runs on commands that mention git.
+        if name in ("Bash", "bash") and isinstance(command, str) and "git" in command:
+            self._git(session_id, call_id, command, response, error, at)
 
     def _git(self, session_id, call_id, command, response, error, at):
         from . import gitops
@@ -414,6 +457,7 @@ class Model:
         agent_id = _str(p.get("agent_id"))
         if not agent_id:
             return
+        self.flush_pending(session_id)
         launcher = self.conn.execute(
             "select tool_use_id, turn_id from tool_calls where session_id = ? and tool_name in ('Agent', 'Task')"
             " and status = 'pending' order by started_at desc limit 1", (session_id,)).fetchone()
