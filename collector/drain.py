@@ -82,7 +82,9 @@ class Drainer:
                 except ValueError as e:
                     self._bad(raw, str(e), path, stats)
                     continue
-                at = timeutil.normalize(line.received)
+                received = line.received
+                # The client writes the canonical form; only replays and old lines need parsing.
+                at = received if _canonical(received) else timeutil.normalize(received)
                 if at is None:
                     self._bad(raw, "bad receive time %r" % line.received, path, stats)
                     continue
@@ -267,6 +269,10 @@ class Drainer:
                     "update sessions set status = 'ended', ended_at = ?, end_reason = 'timeout' where id = ?",
                     (last, session_id))
         return len(idle)
+
+
+def _canonical(text):
+    return len(text) == 27 and text[10] == "T" and text[19] == "." and text[26] == "Z" and text[:4].isdigit()
 
 
 def drain_once(conn, config):
