@@ -49,6 +49,7 @@ create table search_docs (
 );
 create index search_docs_session on search_docs(session_id, at);
 create index search_docs_at on search_docs(at);
+create index search_docs_project on search_docs(project_id, at);
 -- Covers what the in-memory vector matrix needs, so loading it never reads the text.
 create index search_docs_meta on search_docs(id, kind, project_id, session_id, at, model);
 -- Documents still waiting for a vector: small, so the indexer finds them at once.

@@ -19,6 +19,9 @@ BM25_BUDGET = 5000
 #: Document frequencies are counted up to here; beyond, a term is just "common".
 DF_COUNT_CAP = BM25_BUDGET + 1
 
+#: Filters passed by fewer documents than this (a session, a small project, a
+#: short date range) bound the FTS walk to their documents' id range.
+FILTER_DRIVEN_MAX = 20000
 #: Results each path hands to the fusion.
 PATH_DEPTH = 50
 #: Reciprocal rank constant: 60 is the value from the RRF paper (Cormack et al.).
@@ -80,8 +83,25 @@ def _order(order):
     return "f.rank" if order == "rank" else "f." + order
 
 
+def _id_range(conn, filters, clauses, params):
+    """(first, last) doc id passing selective filters (a session, a small project), else None."""
+    if filters is None or not (filters.session_id is not None or filters.project_ids
+                               or filters.since or filters.until):
+        return None
+    low, high, count = next(iter(conn.execute(
+        "select min(id), max(id), count(*) from (select d.id from search_docs d where %s limit ?)"
+        % " and ".join(clauses), params + [FILTER_DRIVEN_MAX])))
+    return (low or 0, high or 0) if count < FILTER_DRIVEN_MAX else None
+
+
 def _ranked(conn, table, match, filters, depth, order="rank"):
     clauses, params = _filter_sql(filters)
+    span = _id_range(conn, filters, clauses, params)
+    if span is not None:
+        # FTS5 bounds its doclist walk by rowid: a session's documents sit
+        # close together, so this reads a sliver of the index, not all of it.
+        clauses.insert(0, "f.rowid between ? and ?")
+        params[:0] = list(span)
     where = "".join(" and " + c for c in clauses)
     if filters is not None and filters.active():
         sql = ("select f.rowid from %s f join search_docs d on d.id = f.rowid"
