@@ -13,7 +13,7 @@ import json
 import os
 import random
 
-from . import db, store
+from . import db, rollups, store
 
 #: Waiting for the user up to this long counts as thinking (the config default).
 THINK_SECONDS = 300.0
@@ -183,6 +183,7 @@ def build_demo(path, days=42, seed=1, end=None, scale=1.0, index_search=True):
         conn.execute(
             "update projects set first_seen = (select min(started_at) from sessions where project_id = projects.id),"
             " last_seen = (select max(last_event_at) from sessions where project_id = projects.id)")
+        rollups.refresh(conn)
     counts = {t: db.scalar(conn, "select count(*) from %s" % t) for t in (
         "projects", "sessions", "turns", "messages", "tool_calls", "file_operations", "waits", "agents",
         "git_operations", "commits", "commit_files", "token_usage")}

@@ -21,7 +21,7 @@ import orjson
 
 from cctracker_client import spool
 
-from . import db, timeutil
+from . import db, rollups, timeutil
 from .model import Model
 from .redact import redact_text
 
@@ -98,6 +98,7 @@ class Drainer:
             except FileNotFoundError:
                 pass
         stats.timed_out = self.close_idle_sessions()
+        rollups.refresh(self.conn)  # commits read from git and sessions closed after the batches
         self.redact_kept_errors()
         return stats
 
@@ -196,6 +197,7 @@ class Drainer:
                     )
             model.flush()
             counts["transcripts"] += self._run_transcripts()
+            rollups.refresh(conn)
         # git log can take seconds on a big repository: not while holding the write lock.
         self._run_git()
         return counts

@@ -26,7 +26,7 @@ import orjson
 
 from cctracker_client import spool
 
-from . import db
+from . import db, rollups
 from .errors import InvalidInput, NotFound
 from .export import parse_date, resolve_projects
 
@@ -230,6 +230,7 @@ def _delete(conn, selection, removed):
             conn.execute("delete from %s where %s" % (_q(table), where))
             removed[table] = removed.get(table, 0) + conn.changes()
         removed.update(_orphan_search_docs(conn))
+        rollups.refresh(conn)
         removed.update(_empty_rollups(conn))
         # Remembered so that importing an old transcript does not bring them back.
         conn.executemany(

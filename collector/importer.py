@@ -8,7 +8,7 @@ reads only what changed since (each file resumes at its stored offset).
 import os
 import time
 
-from . import transcript_store, transcripts
+from . import rollups, transcript_store, transcripts
 
 #: Files are committed in groups of about this many bytes: one commit per
 #: small file costs more than reading it, and an interrupted import loses at
@@ -79,6 +79,7 @@ def import_paths(conn, paths, config=None, progress=None):
             raise
         group += max(stats["bytes"], 1)
         if group >= GROUP_BYTES:
+            rollups.refresh(conn)
             conn.execute("commit")
             group = 0
         if stats["bytes"]:
@@ -91,6 +92,7 @@ def import_paths(conn, paths, config=None, progress=None):
         if progress:
             progress(path, size)
     if group:
+        rollups.refresh(conn)
         conn.execute("commit")
     seconds = time.perf_counter() - started
     summary["seconds"] = round(seconds, 3)

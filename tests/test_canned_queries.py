@@ -8,7 +8,7 @@ import pytest
 import yaml
 from datasette_dashboards import replace_opts_in_query
 
-from collector import dashboard, db, store
+from collector import dashboard, db, rollups, store
 
 METADATA = yaml.safe_load((dashboard.CONFIG_DIR / "metadata.yml").read_text())
 QUERIES = METADATA["databases"]["cctracker"]["queries"]
@@ -111,6 +111,7 @@ def known_db(tmp_path):
         conn.execute("insert into token_usage (session_id, message_id, request_id, model, input_tokens,"
                      " output_tokens, at) values (7, 'msg1', 'req1', 'claude-sonnet-4-5-20250929', 1000000,"
                      " 100000, '2026-03-02T09:05:00.000000Z')")
+        rollups.refresh(conn)
     conn.close()
     return path
 

@@ -7,6 +7,7 @@ is stored, as on the hook path. Functions take decoded Structs and return
 plain dicts; unknown ids raise NotFound.
 """
 
+import contextlib
 import datetime
 import hashlib
 import math
@@ -14,10 +15,11 @@ import uuid as uuid_mod
 
 import msgspec
 
-from .. import db, gitops, projects, store, tools
+from .. import db, gitops, projects, rollups, store, tools
 from ..errors import InvalidInput, NotFound
 from ..timeutil import seconds_between
-from .validate import iso, parse_stored, write_transaction
+from .validate import iso, parse_stored
+from .validate import write_transaction as _write_transaction
 
 #: Context kept beside a wait (as the drain keeps it).
 CONTEXT_CHARS = 200
@@ -28,6 +30,14 @@ FILE_OPERATIONS = {
     "NotebookEdit": "notebook_edit", "Glob": "glob", "Grep": "grep",
 }
 KNOWN_OPERATIONS = frozenset(("read", "write", "create", "edit", "notebook_edit", "glob", "grep"))
+
+
+@contextlib.contextmanager
+def write_transaction(conn):
+    """The write transaction, with the dashboard rollups recomputed before it commits."""
+    with _write_transaction(conn):
+        yield conn
+        rollups.refresh(conn)
 
 
 def _uid(kind, session_id, at, content):
