@@ -242,3 +242,25 @@ def test_search_page_in_browser_finds_known_conversation(browser, server):
     assert demo.KNOWN_PROMPT in page.inner_text(".cct-conversation")
     page.screenshot(path=str(ARTIFACTS / "dashboard-search-to-session.png"), full_page=True)
     page.close()
+
+
+def test_empty_database_shows_a_hint_instead_of_broken_charts(browser, tmp_path):
+    """A fresh install has no data yet: every chart says what to do, with no console error."""
+    from collector import dashboard as dash
+    from conftest import free_port
+
+    port = free_port()
+    proc = dash.start(str(tmp_path / "empty.db"), "127.0.0.1", port)
+    try:
+        dash.wait_until_ready(proc, "127.0.0.1", port)
+        page = browser.new_page()
+        errors = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto("http://127.0.0.1:%d/-/dashboards/overview" % port, wait_until="networkidle")
+        page.wait_for_function("document.querySelectorAll('[data-rendered=empty]').length >= 5", timeout=30000)
+        assert page.locator("[data-rendered=vega]").count() == 0
+        assert "cctracker install" in page.locator(".cct-empty").first.inner_text()
+        assert errors == []
+        page.close()
+    finally:
+        dash.stop(proc)

@@ -9,7 +9,26 @@
   const root = document.querySelector('.cct-menu .cct-brand')
   const base = root ? root.getAttribute('href').replace(/-\/dashboards\/overview$/, '') : '/'
 
+  // The rows a chart was given: Vega specs carry a list of data sets, Vega-Lite one.
+  function rowsOf (spec) {
+    const d = spec && spec.data
+    if (Array.isArray(d)) return d.length && Array.isArray(d[0].values) ? d[0].values : null
+    return d && Array.isArray(d.values) ? d.values : null
+  }
+
   window.vegaEmbed = function (el, spec, opts) {
+    const rows = rowsOf(spec)
+    if (rows && rows.length === 0) {
+      // An empty chart would draw a broken axis; say what to do instead.
+      const box = typeof el === 'string' ? document.querySelector(el) : el
+      const note = document.createElement('p')
+      note.className = 'cct-empty'
+      note.textContent = 'No data for this period yet. Record sessions with `cctracker install`, ' +
+        'bring in history with `cctracker import`, or explore `cctracker serve --demo`.'
+      box.replaceChildren(note)
+      box.dataset.rendered = 'empty'
+      return Promise.resolve(null)
+    }
     if (spec && spec.$schema && spec.$schema.includes('vega-lite') && window.vegaLite) {
       spec.$schema = 'https://vega.github.io/schema/vega-lite/v' + vegaLite.version.split('.')[0] + '.json'
     }
