@@ -8,6 +8,7 @@ kept per database file and caught up from ``search_vector_log``, so a
 new vector costs one row read, not a reload.
 """
 
+import itertools
 import os
 import threading
 
@@ -23,6 +24,8 @@ RERANK_CANDIDATES = 400
 EMBED_CHARS = 4000
 #: More pending changes than this and the matrix is rebuilt instead of patched.
 PATCH_LIMIT = 20000
+#: Rows turned into matrix rows at a time while loading.
+LOAD_CHUNK = 65536
 #: Above this many documents the first pass picks candidates via a sampled threshold.
 SAMPLE_FROM = 100000
 SAMPLE_SIZE = 20000
@@ -83,6 +86,7 @@ _LOAD_SQL = (
     "select d.id, v.vector, d.kind, d.project_id, d.session_id, d.at, d.model"
     " from search_docs d indexed by search_docs_meta join search_vectors v on v.doc_id = d.id"
 )
+_LOAD_ALL_SQL = _LOAD_SQL + " order by d.id"
 
 KIND_CODES = {"prompt": 0, "reply": 1, "thinking": 2, "tool": 3, "commit": 4}
 _DEAD = -1
@@ -121,12 +125,21 @@ class Matrix:
         return self.models.setdefault(name, len(self.models))
 
     def load(self, rows):
-        """Replace everything with ``rows`` (id, blob, kind, project, session, at, model)."""
+        """Replace everything with ``rows`` (id, blob, kind, project, session, at, model) in id order.
+
+        Read in chunks: holding a million rows of blobs as Python objects
+        at once would cost several times the matrix itself.
+        """
         self.n = 0
         self.models = {}
-        rows = sorted(rows, key=lambda r: r[0])
-        self._alloc(max(1024, int(len(rows) * 1.25)))
-        self._append(rows)
+        self.ids = None
+        self._alloc(1024)
+        rows = iter(rows)
+        while True:
+            chunk = list(itertools.islice(rows, LOAD_CHUNK))
+            if not chunk:
+                break
+            self._append(chunk)
 
     def _append(self, rows):
         if not rows:
@@ -307,7 +320,7 @@ def _refresh(conn, m):
     low, high = next(iter(conn.execute("select min(seq), max(seq) from search_vector_log")))
     if high is None:
         if m.last_seq is None or m.n:
-            m.load(list(conn.execute(_LOAD_SQL)))
+            m.load(conn.execute(_LOAD_ALL_SQL))
             m.last_seq = 0
         return
     if m.last_seq is not None and high == m.last_seq:
@@ -318,12 +331,12 @@ def _refresh(conn, m):
             "select distinct doc_id from search_vector_log where seq > ? limit ?",
             (m.last_seq, PATCH_LIMIT + 1))]
     if changed is None or len(changed) > PATCH_LIMIT or -1 in changed:
-        m.load(list(conn.execute(_LOAD_SQL)))
+        m.load(conn.execute(_LOAD_ALL_SQL))
     else:
         rows = list(conn.execute(
             _LOAD_SQL + " where d.id in (select value from json_each(?))", (_json_ids(changed),)))
         if not m.patch(changed, rows):
-            m.load(list(conn.execute(_LOAD_SQL)))
+            m.load(conn.execute(_LOAD_ALL_SQL))
     m.last_seq = high
 
 
