@@ -84,9 +84,16 @@ def database_file(conn):
 
 _LOAD_SQL = (
     "select d.id, v.vector, d.kind, d.project_id, d.session_id, d.at, d.model"
-    " from search_docs d indexed by search_docs_meta join search_vectors v on v.doc_id = d.id"
+    " from search_docs d {hint} join search_vectors v on v.doc_id = d.id"
 )
-_LOAD_ALL_SQL = _LOAD_SQL + " order by d.id"
+
+
+def _load_sql(conn, where=""):
+    # The covering index keeps a full load off the text pages; databases
+    # made by an early build of m002 lack it and load the slow way.
+    has_index = next(iter(conn.execute(
+        "select count(*) from sqlite_master where type = 'index' and name = 'search_docs_meta'")))[0]
+    return _LOAD_SQL.format(hint="indexed by search_docs_meta" if has_index else "") + where
 
 KIND_CODES = {"prompt": 0, "reply": 1, "thinking": 2, "tool": 3, "commit": 4}
 _DEAD = -1
@@ -320,7 +327,7 @@ def _refresh(conn, m):
     low, high = next(iter(conn.execute("select min(seq), max(seq) from search_vector_log")))
     if high is None:
         if m.last_seq is None or m.n:
-            m.load(conn.execute(_LOAD_ALL_SQL))
+            m.load(conn.execute(_load_sql(conn, " order by d.id")))
             m.last_seq = 0
         return
     if m.last_seq is not None and high == m.last_seq:
@@ -331,12 +338,12 @@ def _refresh(conn, m):
             "select distinct doc_id from search_vector_log where seq > ? limit ?",
             (m.last_seq, PATCH_LIMIT + 1))]
     if changed is None or len(changed) > PATCH_LIMIT or -1 in changed:
-        m.load(conn.execute(_LOAD_ALL_SQL))
+        m.load(conn.execute(_load_sql(conn, " order by d.id")))
     else:
         rows = list(conn.execute(
-            _LOAD_SQL + " where d.id in (select value from json_each(?))", (_json_ids(changed),)))
+            _load_sql(conn, " where d.id in (select value from json_each(?))"), (_json_ids(changed),)))
         if not m.patch(changed, rows):
-            m.load(conn.execute(_LOAD_ALL_SQL))
+            m.load(conn.execute(_load_sql(conn, " order by d.id")))
     m.last_seq = high
 
 
