@@ -361,7 +361,10 @@ class Model:
             " ended_at = coalesce(excluded.ended_at, tool_calls.ended_at),"
             " duration_ms = coalesce(excluded.duration_ms, tool_calls.duration_ms),"
             " status = case when excluded.status = 'pending' then tool_calls.status else excluded.status end,"
-            " error = coalesce(excluded.error, tool_calls.error) returning id",
+            " error = coalesce(excluded.error, tool_calls.error),"
+            " summary = coalesce(tool_calls.summary, excluded.summary),"
+            " input = coalesce(tool_calls.input, excluded.input),"
+            " agent_id = coalesce(tool_calls.agent_id, excluded.agent_id) returning id",
             row,
         ).fetchone()[0]
 

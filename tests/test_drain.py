@@ -275,3 +275,24 @@ def test_drain_redacts_what_the_hook_kept_in_errors(home):
     # A second drain leaves it alone.
     drain_once(conn, config)
     assert spool.read_error(os.path.join(spool.errors_dir(), name)) == (reason, raw)
+
+
+def test_hook_completes_a_call_the_transcript_stored_first(home):
+    """The transcript reader can store a call before its hooks drain: one row, completed, no error."""
+    from cctracker_client import record
+
+    config = config_mod.load()
+    conn = db.connect(config.db_path)
+    with conn:
+        conn.execute("insert into sessions (session_uuid, status) values ('tx-1', 'active')")
+        conn.execute("insert into tool_calls (session_id, tool_use_id, tool_name, status, source)"
+                     " values (1, 'toolu_x', 'Bash', 'pending', 'transcript')")
+    s = {"session_id": "tx-1", "cwd": "/tmp/p", "tool_name": "Bash", "tool_use_id": "toolu_x",
+         "tool_input": {"command": "ls"}}
+    record({**s, "hook_event_name": "PreToolUse"}, received="2030-01-01T10:00:00Z")
+    record({**s, "hook_event_name": "PostToolUse", "tool_response": {"stdout": "a"}, "duration_ms": 12},
+           received="2030-01-01T10:00:01Z")
+    stats = drain_once(conn, config)
+    assert stats["failed"] == 0 and stats["events"] == 2
+    assert db.rows(conn, "select status, duration_ms, summary from tool_calls") == [
+        {"status": "ok", "duration_ms": 12, "summary": "ls"}]
