@@ -4,7 +4,6 @@ Everything here raises ``InvalidInput(field, message)`` (400) or a Falcon
 error with our JSON shape, so no client input can reach the 500 handler.
 """
 
-import contextlib
 import datetime
 import re
 
@@ -197,23 +196,6 @@ def param_choice(req, name, choices):
     if raw not in choices:
         raise InvalidInput(name, "must be one of %s" % ", ".join(choices))
     return raw
-
-
-@contextlib.contextmanager
-def write_transaction(conn):
-    """``BEGIN IMMEDIATE`` ... ``COMMIT``: take the write lock first.
-
-    A deferred transaction that reads and then writes cannot wait for the
-    lock (SQLite answers BUSY at once when another writer got in between),
-    so every API write asks for the lock up front, within the busy timeout.
-    """
-    conn.execute("begin immediate")
-    try:
-        yield conn
-    except BaseException:
-        conn.execute("rollback")
-        raise
-    conn.execute("commit")
 
 
 def path_id(raw, field):

@@ -19,7 +19,7 @@ from .. import db, gitops, projects, rollups, store, tools
 from ..errors import InvalidInput, NotFound
 from ..timeutil import seconds_between
 from .validate import iso, parse_stored
-from .validate import write_transaction as _write_transaction
+from ..db import write_transaction as _write_transaction
 
 #: Context kept beside a wait (as the drain keeps it).
 CONTEXT_CHARS = 200
