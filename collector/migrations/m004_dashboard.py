@@ -191,11 +191,11 @@ SOURCES = {
 }
 
 
-#: Marks a key once. Not ``insert or ignore``: the UPSERT that fires the trigger (tool calls,
-#: token rows) would impose its own conflict policy on it and fail on a key already marked.
-_MARK = ("insert into rollup_dirty (day, sid, pid) select k.day, k.sid, k.pid from (select {day} as day,"
-         " {sid} as sid, {pid} as pid) k where k.day is not null and not exists (select 1 from rollup_dirty d"
-         " where d.day = k.day and d.sid = k.sid and d.pid = k.pid);")
+#: Marks a key once. ``on conflict do nothing``, not ``insert or ignore``: a statement with a
+#: conflict clause of its own (the drain's UPSERTs) overrides the ``or ignore`` of the triggers
+#: it fires, which then fail on a key already marked; it leaves their UPSERT alone.
+_MARK = ("insert into rollup_dirty (day, sid, pid) select k.day, {sid}, {pid} from (select {day} as day) k"
+         " where k.day is not null on conflict do nothing;")
 
 
 def _mark(source, r):
@@ -215,6 +215,7 @@ _LEFT = _MARK.format(day="'*'", sid="old.id", pid="coalesce(old.project_id, 0)")
 def dirty_trigger_sql(source):
     """Triggers that mark the keys a change in ``source`` touches (old and new)."""
     entries = [r for r in ROLLUPS if r[1] == source]
+    column, key = SOURCES[source]
     columns = sorted({c.strip() for r in entries for c in r[2].split(",")})
     conds = [r[6] for r in entries]
     # Only rows some rollup counts (say prompts among messages) need marking.
@@ -229,8 +230,14 @@ def dirty_trigger_sql(source):
         "create trigger rollup_%s_ad after delete on %s%s begin %s%s end"
         % (source, source, guard("old"), _mark(source, "old"),
            " " + _LEFT if source == "sessions" else ""),
-        "create trigger rollup_%s_au after update of %s on %s%s begin %s %s end"
-        % (source, ", ".join(columns), source, guard("old", "new"), _mark(source, "new"), _mark(source, "old")),
+        "create trigger rollup_%s_au after update of %s on %s%s begin %s end"
+        % (source, ", ".join(columns), source, guard("old", "new"), _mark(source, "new")),
+        # Most updates (a tool call's result, a session's last event) keep the row's key:
+        # the old key is marked by a trigger of its own only when it differs.
+        "create trigger rollup_%s_au_key after update of %s, %s on %s when (date(old.%s) is not date(new.%s)"
+        " or old.%s is not new.%s)%s begin %s end"
+        % (source, column, key, source, column, column, key, key,
+           " and (%s)" % when.format(r="old") if when else "", _mark(source, "old")),
     ]
     if source == "sessions":
         # A session that changes project takes its turns, waits, ... on every day along.
