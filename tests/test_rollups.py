@@ -42,7 +42,8 @@ def conn(tmp_path):
                      (at(DAY1, "09:20:00"), at(DAY1, "09:25:00")))
         conn.execute("insert into token_usage (session_id, message_id, request_id, model, input_tokens,"
                      " output_tokens, at) values (1, 'msg1', 'req1', 'claude-sonnet-4-5', 1000, 100, ?),"
-                     " (null, 'msg2', 'req2', 'claude-sonnet-4-5', 7, 3, ?)", (at(DAY1, "09:06:00"), at(DAY1, "09:07:00")))
+                     " (null, 'msg2', 'req2', 'claude-sonnet-4-5', 7, 3, ?)",
+                     (at(DAY1, "09:06:00"), at(DAY1, "09:07:00")))
         conn.execute("insert into commits (project_id, session_id, sha, committed_at, lines_added, lines_removed)"
                      " values (1, 1, 'abc', ?, 10, 5)", (at(DAY1, "09:50:00"),))
         rollups.refresh(conn)
