@@ -133,7 +133,10 @@ class Service:
         except KeyboardInterrupt:
             pass
         finally:
+            # A second Ctrl-C while stopping must not cut the shutdown short.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
             signal.signal(signal.SIGTERM, previous)
+            self.echo("Stopping...")
             self.stop()
             self.echo("Stopped.")
 
