@@ -40,51 +40,104 @@ def new_stats(path):
             "usage_rows": 0, "agents": 0, "turns": 0, "skipped": {}}
 
 
+class Read:
+    """One file's new lines, parsed and prepared (no database needed): what
+    :func:`read_file` returns and :func:`store_read` writes. A worker process
+    may make it while the caller stores the previous one."""
+
+    def __init__(self, path, known, session_uuid, agent_id):
+        self.path = path
+        self.known = known          # the stored offset this read started from
+        self.offset = known
+        self.session_uuid = session_uuid
+        self.agent_id = agent_id
+        self.stats = new_stats(path)
+        self.size = self.mtime = None
+        self.batch = None
+        self.new_offset = known
+
+
 def ingest_file(conn, path, *, session_uuid=None, agent_id=None, config=None):
     """Read new complete lines of one transcript and store them; returns stats.
 
     A missing or unreadable file gives stats with ``skipped`` naming why, never
     an error. Opens no transaction: the caller wraps this in ``with conn:``.
     """
-    stats = new_stats(path)
+    privacy = Privacy(config)
+    read = read_file(path, stored_offset(conn, path), session_uuid=session_uuid,
+                     agent_id=agent_id, privacy=privacy)
+    return store_read(conn, read, config=config, privacy=privacy)
+
+
+def stored_offset(conn, path):
+    known = conn.execute("select offset from transcript_files where path = ?", (path,)).fetchone()
+    return known[0] if known else 0
+
+
+def read_file(path, offset, *, session_uuid=None, agent_id=None, privacy=None):
+    """Parse and prepare ``path`` from ``offset``: a :class:`Read` (no database used)."""
+    read = Read(path, offset, session_uuid, agent_id)
+    stats = read.stats
     try:
         st = os.stat(path)
     except OSError as e:
         missing = isinstance(e, FileNotFoundError)
         stats["skipped"]["missing_file" if missing else "unreadable"] = 1
         stats["missing"] = missing
-        return stats
-    known = conn.execute("select offset from transcript_files where path = ?", (path,)).fetchone()
-    offset = known[0] if known else 0
+        return read
+    read.size, read.mtime = st.st_size, st.st_mtime
     if st.st_size < offset:
-        offset = 0  # replaced or truncated: read again; every write below is idempotent
+        offset = read.offset = 0  # replaced or truncated: read again; every write below is idempotent
     if st.st_size == offset:
-        _remember(conn, path, session_uuid, agent_id, offset, st)
-        return stats
+        read.new_offset = offset
+        return read
     try:
         batch, new_offset = transcripts.parse_file(path, offset, session_uuid=session_uuid,
                                                    agent_id=agent_id)
     except OSError:
         stats["skipped"]["unreadable"] = 1
-        return stats
+        read.size = None
+        return read
     stats["bytes"] = new_offset - offset
     stats["lines"] = batch.lines
     stats["skipped"] = dict(batch.skipped)
     if new_offset < st.st_size:
         stats["pending_bytes"] = st.st_size - new_offset
+    prepare(batch, privacy or Privacy(None))
+    read.batch, read.new_offset = batch, new_offset
+    return read
+
+
+def store_read(conn, read, *, config=None, privacy=None):
+    """Write a :class:`Read` and move the file's offset; returns its stats.
+
+    Runs in the caller's transaction. A read made from an offset that is no
+    longer the stored one (the drain read the file meanwhile) is made again.
+    """
+    path, stats = read.path, read.stats
+    if read.size is None:
+        return stats
+    if stored_offset(conn, path) != read.known:
+        return ingest_file(conn, path, session_uuid=read.session_uuid, agent_id=read.agent_id,
+                           config=config)
+    session_uuid, agent_id, batch = read.session_uuid, read.agent_id, read.batch
+    if batch is None:
+        _remember(conn, path, session_uuid, agent_id, read.new_offset, read.size, read.mtime)
+        return stats
     _, hinted_agent = transcripts.path_hints(path)
     is_agent_file = bool(agent_id or hinted_agent)
     if batch.sessions and _all_forgotten(conn, batch.sessions):
         # `cctracker forget` removed these sessions: their old transcript stays read, not stored.
         stats["skipped"]["forgotten_session"] = batch.lines
         _remember(conn, path, session_uuid or next(iter(batch.sessions)), agent_id or hinted_agent,
-                  new_offset, st)
+                  read.new_offset, read.size, read.mtime)
         return stats
     write_batch(conn, batch, stats, path=path, is_agent_file=is_agent_file,
                 idle_minutes=getattr(config, "session_idle_minutes", DEFAULT_IDLE_MINUTES),
-                privacy=Privacy(config))
+                privacy=privacy or Privacy(config))
     first_session = next(iter(batch.sessions), None)
-    _remember(conn, path, session_uuid or first_session, agent_id or hinted_agent, new_offset, st)
+    _remember(conn, path, session_uuid or first_session, agent_id or hinted_agent, read.new_offset,
+              read.size, read.mtime)
     return stats
 
 
@@ -96,14 +149,14 @@ def _all_forgotten(conn, uuids):
     return found == len(uuids)
 
 
-def _remember(conn, path, session_uuid, agent_id, offset, st):
+def _remember(conn, path, session_uuid, agent_id, offset, size, mtime):
     conn.execute(
         "insert into transcript_files (path, session_uuid, agent_id, offset, size, mtime, read_at)"
         " values (?, ?, ?, ?, ?, ?, ?) on conflict(path) do update set"
         " session_uuid = coalesce(excluded.session_uuid, session_uuid),"
         " agent_id = coalesce(excluded.agent_id, agent_id), offset = excluded.offset,"
         " size = excluded.size, mtime = excluded.mtime, read_at = excluded.read_at",
-        (path, session_uuid, agent_id, offset, st.st_size, st.st_mtime, format_time(time.time_ns())),
+        (path, session_uuid, agent_id, offset, size, mtime, format_time(time.time_ns())),
     )
 
 
@@ -115,7 +168,7 @@ def write_batch(conn, batch, stats, *, path=None, is_agent_file=False,
     same prompt from both sources has the same hash and stays one message.
     """
     privacy = privacy or Privacy(None)
-    _clean(batch, privacy)
+    prepare(batch, privacy)
     sessions = {}
     for uuid, info in batch.sessions.items():
         if privacy.excluded(info.get("cwd")):
@@ -136,20 +189,48 @@ def write_batch(conn, batch, stats, *, path=None, is_agent_file=False,
     _usage(conn, batch, sessions, stats)
 
 
-def _clean(batch, privacy):
-    """Redact (or, in metadata mode, drop) the text a batch would store."""
+def prepare(batch, privacy):
+    """Redact (or, in metadata mode, drop) the text a batch would store, and work
+    out each row's derived values: all that needs no database, done once.
+
+    A tool call with a name gets ``row`` (its columns from ``agent_id`` on),
+    ``files`` (its file operations, from the original input) and
+    ``subagent_type``; its input and response are then dropped (a worker
+    process sends the batch back whole). A result whose call was read
+    earlier keeps its response: the input is in the database.
+    """
+    if batch.prepared:
+        return
+    batch.prepared = True
     messages = []
     for uid, session_uuid, agent_id, role, kind, content, at, model in batch.messages:
         content = privacy.text(content)
         if content:
-            messages.append((uid, session_uuid, agent_id, role, kind, content, at, model))
+            messages.append((uid, session_uuid, agent_id, role, kind, content, at, model,
+                             store.content_hash(content)))
     batch.messages = messages
-    for call in batch.tool_calls.values():
-        if call.get("input") is not None:
-            # The original input stays for file operations (paths, line counts).
-            call["stored_input"] = privacy.payload({"tool_input": call["input"]}).get("tool_input")
+    for tool_use_id, call in batch.tool_calls.items():
         if call.get("error") is not None:
             call["error"] = privacy.text(call["error"])
+        name = call.get("name")
+        if name is None:
+            continue
+        tool_input = call.pop("input", None)
+        response = call.pop("response", None)
+        stored = None
+        if tool_input is not None:
+            # The original input stays for file operations (paths, line counts).
+            stored = privacy.payload({"tool_input": tool_input}).get("tool_input")
+        server, tool = tools.split_mcp(name)
+        started, ended = call["started_at"], call.get("ended_at")
+        call["row"] = (call.get("agent_id"), tool_use_id, name, server, tool, started, ended,
+                       _ms_between(started, ended), call.get("status") or "pending", call.get("error"),
+                       tools.summary(name, stored),
+                       orjson.dumps(stored).decode() if stored is not None else None)
+        if call.get("status") == "ok" and name in FILE_TOOLS:
+            call["files"] = tools.file_operations(name, tool_input, response)
+        if isinstance(tool_input, dict):
+            call["subagent_type"] = tool_input.get("subagent_type")
     for record in batch.agents.values():
         if record.get("last_message") is not None:
             record["last_message"] = privacy.text(record["last_message"])
@@ -300,12 +381,25 @@ def _shift(at, seconds):
 def _ms_between(start, end):
     if not start or not end:
         return None
+    if len(start) == 27 and len(end) == 27 and start[:10] == end[:10] and start[26] == end[26] == "Z":
+        # Both as norm_ts writes them, on one day: no datetime objects needed.
+        try:
+            micros = (_day_micros(end) - _day_micros(start))
+        except ValueError:
+            micros = None
+        if micros is not None:
+            return max(micros / 10**6 * 1000.0, 0.0)
     try:
         a = datetime.fromisoformat(start.replace("Z", "+00:00"))
         b = datetime.fromisoformat(end.replace("Z", "+00:00"))
     except ValueError:
         return None
     return max((b - a).total_seconds() * 1000.0, 0.0)
+
+
+def _day_micros(at):
+    """Microseconds since midnight of ``YYYY-MM-DDTHH:MM:SS.ffffffZ``."""
+    return ((int(at[11:13]) * 60 + int(at[14:16])) * 60 + int(at[17:19])) * 10**6 + int(at[20:26])
 
 
 # -- tool calls, agents, messages, usage -----------------------------------------------------
@@ -347,19 +441,11 @@ def _tool_calls(conn, batch, sessions, resolver, stats):
         state = sessions.get(call.get("session"))
         if state is None:
             continue
-        if call.get("name") is None:
+        row = call.get("row")
+        if row is None:
             late.append((tool_use_id, call, state))
             continue
-        name = call["name"]
-        server, tool = tools.split_mcp(name)
-        tool_input = call.get("stored_input")
-        rows.append((
-            state["id"], resolver.turn(call["session"], call.get("agent_id"), call["started_at"]),
-            call.get("agent_id"), tool_use_id, name, server, tool, call["started_at"],
-            call.get("ended_at"), _ms_between(call["started_at"], call.get("ended_at")),
-            call.get("status") or "pending", call.get("error"), tools.summary(name, tool_input),
-            orjson.dumps(tool_input).decode() if tool_input is not None else None,
-        ))
+        rows.append((state["id"], resolver.turn(call["session"], row[0], row[5])) + row)
     ids = {}
     if rows:
         for row_id, tool_use_id in conn.executemany(TOOL_INSERT, rows):
@@ -376,9 +462,10 @@ def _tool_calls(conn, batch, sessions, resolver, stats):
     files = []
     for tool_use_id, row_id in ids.items():
         call = batch.tool_calls[tool_use_id]
-        if call.get("status") == "ok" and call["name"] in FILE_TOOLS:
-            _file_rows(files, row_id, sessions[call["session"]]["id"], call["name"],
-                       call.get("input"), call.get("response"), call.get("ended_at"))
+        if call.get("files"):
+            session_id, at = sessions[call["session"]]["id"], call.get("ended_at")
+            for path, operation, added, removed in call["files"]:
+                files.append((row_id, session_id, path, operation, added, removed, at))
     for tool_use_id, call, state in late:
         found = conn.execute(RESULT_UPDATE, (
             call.get("ended_at"), call.get("ended_at"), call.get("status"), call.get("error"),
@@ -410,8 +497,8 @@ def _agents(conn, batch, sessions, resolver, agent_path, stats):
             continue
         agent_type = "compact" if agent_id.startswith("acompact") else None
         call = batch.tool_calls.get(record.get("tool_use_id") or "")
-        if call and isinstance(call.get("input"), dict):
-            agent_type = call["input"].get("subagent_type") or agent_type
+        if call:
+            agent_type = call.get("subagent_type") or agent_type
         rows.append((state["id"], resolver.for_agent(session_uuid, agent_id, record.get("started_at")),
                      agent_id, agent_type, record.get("tool_use_id"), record.get("started_at"),
                      record.get("ended_at"), agent_path, record.get("last_message")))
@@ -449,7 +536,7 @@ MESSAGE_INSERT = (
 def _messages(conn, batch, sessions, resolver, stats):
     fast = []
     hooked = {}
-    for uid, session_uuid, agent_id, role, kind, content, at, model in batch.messages:
+    for uid, session_uuid, agent_id, role, kind, content, at, model, digest in batch.messages:
         state = sessions.get(session_uuid)
         if state is None:
             continue
@@ -467,8 +554,7 @@ def _messages(conn, batch, sessions, resolver, stats):
                                        agent_id=agent_id, model=model, source="transcript")
             stats["messages"] += int(before is None and row_id is not None)
         else:
-            fast.append((uid, sid, turn_id, agent_id, role, kind, content,
-                         store.content_hash(content), at, model))
+            fast.append((uid, sid, turn_id, agent_id, role, kind, content, digest, at, model))
     if fast:
         stats["messages"] += len(list(conn.executemany(MESSAGE_INSERT, fast)))
 
