@@ -85,13 +85,17 @@ def test_other_project_or_days_give_empty_figures(api):
 @pytest.mark.parametrize("query, field", [
     ("days=0", "days"), ("days=abc", "days"), ("project_id=-1", "project_id"),
     ("start_date=2026-02-30", "start_date"), ("end_date=soon", "end_date"),
-    ("start_date=2026-03-05&end_date=2026-03-01", "end_date"),
     ("end_date=0001-01-01&days=5", "days"), ("start_date=", "start_date"), ("days=", "days"),
 ], ids=lambda v: str(v))
 def test_bad_filters_are_400_naming_the_field(api, query, field):
     r = api.get("/api/analytics/tools?" + query)
     assert r.status_code == 400
     assert r.json()["field"] == field
+
+
+def test_end_before_start_is_an_empty_range(api):
+    body = api.get("/api/analytics/productivity?start_date=2026-03-05&end_date=2026-03-01").json()
+    assert body["engagement_score"] is None and body["tools_most_used"] == []
 
 
 def test_start_date_wins_over_days(api):

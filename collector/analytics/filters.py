@@ -81,6 +81,6 @@ def parse(project_id=None, start_date=None, end_date=None, days=None, default_da
             start = (last - datetime.timedelta(days=n - 1)).isoformat()
         except OverflowError:
             raise InvalidInput("days", "reaches before year 1") from None
-    if start and end and start > end:
-        raise InvalidInput("end_date", "must not be before start_date")
+    # An end before the start is an empty range (as in search), not an error:
+    # every figure is then zero or empty.
     return Filters(project, start, end)

@@ -71,11 +71,11 @@ def register(app, ctx):
 # --- OpenAPI -------------------------------------------------------------------------------
 
 FILTER_PARAMETERS = [
-    openapi.query("project_id", {"type": "integer", "minimum": 1},
+    openapi.query("project_id", {"type": "integer", "format": "int64", "minimum": 1, "maximum": 2**63 - 1},
                   "Only this project's data"),
     openapi.query("days", {"type": "integer", "default": DEFAULT_DAYS, "minimum": 1,
                            "maximum": filters_mod.MAX_DAYS},
-                  "The last N days up to end_date (default today, UTC); not with start_date"),
+                  "The last N days up to end_date (default today, UTC); start_date wins when both are given"),
     openapi.query("start_date", {"type": "string", "format": "date"}, "First day (UTC), inclusive"),
     openapi.query("end_date", {"type": "string", "format": "date"}, "Last day (UTC), inclusive"),
 ]
