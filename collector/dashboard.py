@@ -118,7 +118,8 @@ def start(db_path, host=DEFAULT_HOST, port=DEFAULT_PORT, log_path=None, env=None
     check_port(host, port)
     db.connect(db_path).close()
     log_path = log_path or os.path.join(os.path.dirname(os.path.abspath(db_path)), "dashboard.log")
-    log = open(log_path, "ab")
+    # The log can hold request paths with search terms: private like the rest of the data dir.
+    log = os.fdopen(os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "ab")
     try:
         proc = subprocess.Popen(datasette_command(db_path, host, port), stdout=log, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, env=env)

@@ -105,6 +105,7 @@ class Service:
 
         roots = [r for r in default_roots() if os.path.isdir(r)]
         if not roots:
+            self.echo("No Claude Code transcripts to import yet. To look around first: cctracker serve --demo")
             return
         self.echo("First run: importing existing Claude Code transcripts from %s ..." % ", ".join(roots))
         conn = db.connect(self.db_path)

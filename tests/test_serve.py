@@ -69,6 +69,11 @@ def test_serve_drains_hook_events_and_stops_on_ctrl_c(served, home):
     out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0, out
     assert "Stopped." in out
+    # Everything serve left in the data dir is private to the user.
+    for folder, dirs, files in os.walk(home):
+        assert os.stat(folder).st_mode & 0o777 == 0o700, folder
+        for name in files:
+            assert os.stat(os.path.join(folder, name)).st_mode & 0o777 == 0o600, name
     for port in (api, dash):
         with socket.socket() as s:
             # Nothing listens any more (SO_REUSEADDR: closed connections may linger in TIME_WAIT).
