@@ -1,19 +1,42 @@
 """Bulk import of existing Claude Code transcripts (``cctracker import``).
 
-Every file goes through ``transcript_store.ingest_file`` in its own
-transaction, so an interrupted import keeps what it finished and a re-run
-reads only what changed since (each file resumes at its stored offset).
+Every file goes through ``transcript_store``: read and prepared (parsed,
+redacted, row values worked out) by :func:`transcript_store.read_file`, then
+stored by :func:`transcript_store.store_read`. On a large import a worker
+process does the reading while this one writes the previous files, so the
+two halves overlap. Files commit in groups, each with its offsets, so an
+interrupted import keeps what it finished and a re-run reads only what
+changed since (each file resumes at its stored offset).
 """
 
+import collections
 import os
+import pickle
+import subprocess
+import sys
 import time
 
 from . import rollups, transcript_store, transcripts
+from .privacy import Privacy
 
 #: Files are committed in groups of about this many bytes: one commit per
 #: small file costs more than reading it, and an interrupted import loses at
 #: most one group (offsets commit with the rows, so a re-run resumes exactly).
-GROUP_BYTES = 32 * 1024 * 1024
+GROUP_BYTES = 64 * 1024 * 1024
+
+#: Below this many bytes to read, starting a worker process costs more than it saves.
+PARALLEL_MIN_BYTES = 16 * 1024 * 1024
+
+#: Files read ahead of the writer, at most: bounds the memory the parsed
+#: batches waiting to be written can take.
+AHEAD_BYTES = 48 * 1024 * 1024
+AHEAD_FILES = 64
+
+#: Page cache while importing (KiB): a large import inserts into a dozen
+#: indexes at random places (ids, hashes, times); once they outgrow the
+#: usual 64 MB every insert reads and evicts pages, and the import slows
+#: down as the database grows.
+CACHE_KIB = 512 * 1024
 
 SUMMED = ("sessions", "messages", "tool_calls", "usage_rows", "agents", "turns", "lines")
 
@@ -55,45 +78,140 @@ def find_files(paths):
     return sorted(found, key=order)
 
 
-def import_paths(conn, paths, config=None, progress=None):
-    """Import every transcript under ``paths``; returns a summary dict.
-
-    ``progress(path, size)`` is called after each file (for a progress bar).
-    """
-    started = time.perf_counter()
-    files = find_files(paths)
-    summary = {"files": len(files), "files_read": 0, "bytes": 0,
-               **{key: 0 for key in SUMMED}, "skipped": {}}
-    group = 0
+def _pending(conn, files):
+    """(path, stored offset, bytes to read) of every file; one query for all offsets."""
+    offsets = dict(conn.execute("select path, offset from transcript_files"))
+    out = []
     for path in files:
         try:
             size = os.path.getsize(path)
         except OSError:
             size = 0
-        if group == 0:
-            conn.execute("begin")
+        offset = offsets.get(path, 0)
+        out.append((path, offset, size - offset if size >= offset else size))
+    return out
+
+
+def _reads_here(pending, privacy):
+    for path, offset, _ in pending:
+        yield transcript_store.read_file(path, offset, privacy=privacy)
+
+
+def _reads_ahead(pending, privacy):
+    """The same reads as :func:`_reads_here`, in order, made by a worker process."""
+    # A plain subprocess speaking pickle over its pipes: no fork of a process
+    # that may hold threads (the API server) and an open database, and no
+    # re-import of the caller's main module as multiprocessing's spawn does.
+    package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    worker = subprocess.Popen([sys.executable, "-c", "from collector import importer; importer.serve_reads()"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+    queued = collections.deque()
+    ahead = 0
+    try:
+        pickle.dump(privacy, worker.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        for item in pending:
+            # Few small tasks in flight: the worker's input pipe never fills.
+            while queued and (ahead >= AHEAD_BYTES or len(queued) >= AHEAD_FILES):
+                ahead -= queued.popleft()
+                yield _result(worker)
+            pickle.dump(item[:2], worker.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            worker.stdin.flush()
+            queued.append(item[2])
+            ahead += item[2]
+        worker.stdin.close()
+        while queued:
+            queued.popleft()
+            yield _result(worker)
+    finally:
+        if not worker.stdin.closed:
+            worker.stdin.close()
+        if queued:
+            worker.kill()  # stopped early (an error, an interrupt): its work is not wanted
+        worker.wait()
+        worker.stdout.close()
+
+
+def _result(worker):
+    try:
+        read = pickle.load(worker.stdout)
+    except EOFError:
+        raise RuntimeError("import worker exited (status %s)" % worker.wait()) from None
+    if isinstance(read, Exception):
+        raise read
+    return read
+
+
+def serve_reads():
+    """The worker process: a Privacy, then (path, offset) tasks on stdin; a
+    :class:`transcript_store.Read` (or the error) for each on stdout, in order."""
+    tasks = sys.stdin.buffer
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    sys.stdout = sys.stderr  # a stray print must not corrupt the results
+    privacy = pickle.load(tasks)
+    while True:
         try:
-            stats = transcript_store.ingest_file(conn, path, config=config)
-        except BaseException:
-            conn.execute("rollback")
-            raise
-        group += max(stats["bytes"], 1)
-        if group >= GROUP_BYTES:
-            rollups.refresh(conn)
+            path, offset = pickle.load(tasks)
+        except EOFError:
+            return
+        try:
+            read = transcript_store.read_file(path, offset, privacy=privacy)
+        except Exception as e:  # noqa: BLE001 - raised again in the importer
+            read = RuntimeError("reading %s: %s: %s" % (path, type(e).__name__, e))
+        pickle.dump(read, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+
+
+def import_paths(conn, paths, config=None, progress=None, workers=None):
+    """Import every transcript under ``paths``; returns a summary dict.
+
+    ``progress(path, size)`` is called after each file (for a progress bar).
+    ``workers``: 1 reads ahead in a worker process, 0 reads here; by default
+    a worker is used when there is a second CPU and enough to read.
+    """
+    started = time.perf_counter()
+    files = find_files(paths)
+    pending = _pending(conn, files)
+    if workers is None:
+        workers = int((os.cpu_count() or 1) > 1 and sum(p[2] for p in pending) >= PARALLEL_MIN_BYTES)
+    privacy = Privacy(config)
+    reads = (_reads_ahead if workers else _reads_here)(pending, privacy)
+    summary = {"files": len(files), "files_read": 0, "bytes": 0,
+               **{key: 0 for key in SUMMED}, "skipped": {}}
+    group = 0
+    cache = conn.execute("pragma cache_size").fetchone()[0]
+    conn.execute("pragma cache_size=-%d" % CACHE_KIB)
+    try:
+        for read in reads:
+            if group == 0:
+                conn.execute("begin")
+            stats = transcript_store.store_read(conn, read, config=config, privacy=privacy)
+            group += max(stats["bytes"], 1)
+            if group >= GROUP_BYTES:
+                conn.execute("commit")
+                group = 0
+            if stats["bytes"]:
+                summary["files_read"] += 1
+            summary["bytes"] += stats["bytes"]
+            for key in SUMMED:
+                summary[key] += stats.get(key, 0)
+            for reason, n in stats["skipped"].items():
+                summary["skipped"][reason] = summary["skipped"].get(reason, 0) + n
+            if progress:
+                progress(read.path, read.size or 0)
+        if group:
             conn.execute("commit")
-            group = 0
-        if stats["bytes"]:
-            summary["files_read"] += 1
-        summary["bytes"] += stats["bytes"]
-        for key in SUMMED:
-            summary[key] += stats.get(key, 0)
-        for reason, n in stats["skipped"].items():
-            summary["skipped"][reason] = summary["skipped"].get(reason, 0) + n
-        if progress:
-            progress(path, size)
-    if group:
-        rollups.refresh(conn)
-        conn.execute("commit")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("rollback")
+        raise
+    finally:
+        reads.close()
+        conn.execute("pragma cache_size=%d" % cache)
+    # Once, at the end: the dirty marks committed with each group, so an
+    # interrupted import is caught up by the next drain's refresh.
+    rollups.refresh(conn)
     seconds = time.perf_counter() - started
     summary["seconds"] = round(seconds, 3)
     summary["mb"] = round(summary["bytes"] / 1e6, 3)

@@ -291,12 +291,14 @@ class Parser:
         if info is None:
             info = self.batch.sessions[uuid] = {"first": None, "last": None}
         if obj is not None:
-            if obj.get("cwd") and "cwd" not in info:
-                info["cwd"] = obj["cwd"]
-            if obj.get("gitBranch"):
-                info["git_branch"] = obj["gitBranch"]
-            if obj.get("version"):
-                info["version"] = obj["version"]
+            # Strings only: a malformed line must not put a list into a text column.
+            cwd, branch, version = obj.get("cwd"), obj.get("gitBranch"), obj.get("version")
+            if cwd and isinstance(cwd, str) and "cwd" not in info:
+                info["cwd"] = cwd
+            if branch and isinstance(branch, str):
+                info["git_branch"] = branch
+            if version and isinstance(version, str):
+                info["version"] = version
         if at:
             if info["first"] is None or at < info["first"]:
                 info["first"] = at
@@ -378,7 +380,7 @@ class Parser:
 
     def assistant(self, obj, message, raw, session_uuid, info, agent, at, uuid, usage=True):
         batch = self.batch
-        model = message.get("model")
+        model = message.get("model") if isinstance(message.get("model"), str) else None
         synthetic = model == SYNTHETIC_MODEL
         if not synthetic and model and agent is None:
             info["model"] = model
