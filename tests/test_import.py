@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from collector import db
+from collector import db, importer
 from conftest import PYTHON, TRANSCRIPTS
 
 CLI = "from collector.cli import cli; cli(prog_name=\"cctracker\")"
@@ -110,3 +110,32 @@ def test_import_plain_output_is_one_summary(claude_dir, home):
         " 218 usage rows, 10 subagents." % done.stdout.split("MB, ")[1].split(" MB/s")[0],
         "Skipped: none",
     ]
+
+
+def _import_with(claude_dir, path, workers):
+    conn = db.connect(str(path))
+    try:
+        summary = importer.import_paths(conn, [str(claude_dir / "projects")], workers=workers)
+        rows = {t: list(conn.execute("select * from %s order by 1" % t)) for t in TABLES}
+        offsets = list(conn.execute("select path, offset, size from transcript_files order by path"))
+    finally:
+        conn.close()
+    return summary, rows, offsets
+
+
+def test_import_through_a_worker_process_stores_the_same_rows(claude_dir, tmp_path):
+    short = claude_dir / "projects" / "-home-marco-projects-spotter" / "short.jsonl"
+    lines = short.read_bytes().splitlines(keepends=True)
+    short.write_bytes(b"".join(lines[:5]) + b"{\"type\": \"mystery\"}\n")
+    first = [_import_with(claude_dir, tmp_path / name, workers) for name, workers in
+             (("here.db", 0), ("worker.db", 1))]
+    with open(short, "ab") as f:  # the worker resumes each file at its stored offset
+        f.write(b"".join(lines[5:]))
+    second = [_import_with(claude_dir, tmp_path / name, workers) for name, workers in
+              (("here.db", 0), ("worker.db", 1))]
+    for here, worker in (first, second):
+        assert {k: v for k, v in worker[0].items() if k not in ("seconds", "mb_per_s")} == \
+            {k: v for k, v in here[0].items() if k not in ("seconds", "mb_per_s")}
+        assert worker[1:] == here[1:]
+    assert first[1][0]["skipped"] == {"unknown_type": 1}
+    assert (second[1][0]["files_read"], second[1][0]["bytes"]) == (1, len(b"".join(lines[5:])))
