@@ -12,8 +12,10 @@ changed since (each file resumes at its stored offset).
 import collections
 import os
 import pickle
+import queue
 import subprocess
 import sys
+import threading
 import time
 
 from . import rollups, transcript_store, transcripts
@@ -107,6 +109,11 @@ def _reads_ahead(pending, privacy):
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     worker = subprocess.Popen([sys.executable, "-c", "from collector import importer; importer.serve_reads()"],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+    # A thread takes the results off the pipe as they come: a pipe holds
+    # 64 KB, so otherwise the worker would wait for us after every file.
+    results = queue.Queue()
+    receiver = threading.Thread(target=_receive, args=(worker.stdout, results), daemon=True)
+    receiver.start()
     queued = collections.deque()
     ahead = 0
     try:
@@ -115,7 +122,7 @@ def _reads_ahead(pending, privacy):
             # Few small tasks in flight: the worker's input pipe never fills.
             while queued and (ahead >= AHEAD_BYTES or len(queued) >= AHEAD_FILES):
                 ahead -= queued.popleft()
-                yield _result(worker)
+                yield _result(results, worker)
             pickle.dump(item[:2], worker.stdin, protocol=pickle.HIGHEST_PROTOCOL)
             worker.stdin.flush()
             queued.append(item[2])
@@ -123,21 +130,34 @@ def _reads_ahead(pending, privacy):
         worker.stdin.close()
         while queued:
             queued.popleft()
-            yield _result(worker)
+            yield _result(results, worker)
     finally:
         if not worker.stdin.closed:
             worker.stdin.close()
         if queued:
             worker.kill()  # stopped early (an error, an interrupt): its work is not wanted
         worker.wait()
+        receiver.join()
         worker.stdout.close()
 
 
-def _result(worker):
-    try:
-        read = pickle.load(worker.stdout)
-    except EOFError:
-        raise RuntimeError("import worker exited (status %s)" % worker.wait()) from None
+def _receive(pipe, results):
+    """Unpickle results from the worker until it closes its end."""
+    while True:
+        try:
+            results.put(pickle.load(pipe))
+        except EOFError:
+            results.put(None)
+            return
+        except Exception as e:  # noqa: BLE001 - a torn result (killed worker): the importer raises it
+            results.put(RuntimeError("import worker: %s: %s" % (type(e).__name__, e)))
+            return
+
+
+def _result(results, worker):
+    read = results.get()
+    if read is None:
+        raise RuntimeError("import worker exited (status %s)" % worker.wait())
     if isinstance(read, Exception):
         raise read
     return read
