@@ -200,14 +200,18 @@ def import_paths(conn, paths, config=None, progress=None, workers=None):
     summary = {"files": len(files), "files_read": 0, "bytes": 0,
                **{key: 0 for key in SUMMED}, "skipped": {}}
     group = 0
+    pending = transcript_store.Pending()
     cache = conn.execute("pragma cache_size").fetchone()[0]
     conn.execute("pragma cache_size=-%d" % CACHE_KIB)
     try:
         for read in reads:
             if group == 0:
                 conn.execute("begin")
-            stats = transcript_store.store_read(conn, read, config=config, privacy=privacy)
+            stats = transcript_store.store_read(conn, read, config=config, privacy=privacy,
+                                                pending=pending)
             group += max(stats["bytes"], 1)
+            if group >= GROUP_BYTES or len(pending) >= pending.LIMIT:
+                summary["messages"] += pending.flush(conn)
             if group >= GROUP_BYTES:
                 conn.execute("commit")
                 group = 0
@@ -221,6 +225,7 @@ def import_paths(conn, paths, config=None, progress=None, workers=None):
             if progress:
                 progress(read.path, read.size or 0)
         if group:
+            summary["messages"] += pending.flush(conn)
             conn.execute("commit")
     except BaseException:
         if conn.in_transaction:
