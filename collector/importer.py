@@ -114,23 +114,34 @@ def _reads_ahead(pending, privacy):
     results = queue.Queue()
     receiver = threading.Thread(target=_receive, args=(worker.stdout, results), daemon=True)
     receiver.start()
-    queued = collections.deque()
+    items = list(pending)
+    sent = 0                        # items[:sent] are given out, to the worker or read here
+    queued = collections.deque()    # indexes given to the worker, in order
+    here = {}                       # index -> Read made here while the worker was behind
     ahead = 0
     try:
         pickle.dump(privacy, worker.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        for item in pending:
+        for i in range(len(items)):
             # Few small tasks in flight: the worker's input pipe never fills.
-            while queued and (ahead >= AHEAD_BYTES or len(queued) >= AHEAD_FILES):
-                ahead -= queued.popleft()
-                yield _result(results, worker)
-            pickle.dump(item[:2], worker.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            while sent < len(items) and (sent <= i or (ahead < AHEAD_BYTES and len(queued) < AHEAD_FILES)):
+                pickle.dump(items[sent][:2], worker.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+                queued.append(sent)
+                ahead += items[sent][2]
+                sent += 1
             worker.stdin.flush()
-            queued.append(item[2])
-            ahead += item[2]
-        worker.stdin.close()
-        while queued:
+            if i in here:
+                yield here.pop(i)
+                continue
+            while results.empty() and sent < len(items):
+                # The worker is behind (it is starting, or on a large file): read the
+                # next file here instead of waiting; it is stored in its turn.
+                path, offset, _ = items[sent]
+                here[sent] = transcript_store.read_file(path, offset, privacy=privacy)
+                sent += 1
             queued.popleft()
+            ahead -= items[i][2]
             yield _result(results, worker)
+        worker.stdin.close()
     finally:
         if not worker.stdin.closed:
             worker.stdin.close()
