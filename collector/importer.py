@@ -12,10 +12,11 @@ changed since (each file resumes at its stored offset).
 import collections
 import os
 import pickle
-import queue
+import select
+import shutil
 import subprocess
 import sys
-import threading
+import tempfile
 import time
 
 from . import rollups, transcript_store, transcripts
@@ -32,7 +33,12 @@ PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 #: Files read ahead of the writer, at most: bounds the memory the parsed
 #: batches waiting to be written can take.
 AHEAD_BYTES = 48 * 1024 * 1024
-AHEAD_FILES = 64
+AHEAD_FILES = 512
+
+#: The importer reads a file itself when the worker's next result is this
+#: late: at the start, or behind a large file. Not at once: a result on its
+#: way through the pipe is not late, and the importer is the busier process.
+STEAL_AFTER_SECONDS = 0.01
 
 #: Page cache while importing (KiB): a large import inserts into a dozen
 #: indexes at random places (ids, hashes, times); once they outgrow the
@@ -101,46 +107,50 @@ def _reads_here(pending, privacy):
 
 def _reads_ahead(pending, privacy):
     """The same reads as :func:`_reads_here`, in order, made by a worker process."""
-    # A plain subprocess speaking pickle over its pipes: no fork of a process
-    # that may hold threads (the API server) and an open database, and no
-    # re-import of the caller's main module as multiprocessing's spawn does.
+    # A plain subprocess: no fork of a process that may hold threads (the API
+    # server) and an open database, and no re-import of the caller's main
+    # module as multiprocessing's spawn does. Results go through files in a
+    # private tmp dir, one byte on stdout saying each is ready: a pipe holds
+    # 64 KB, and a thread to empty it would fight the writer for the GIL.
     package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    spool = tempfile.mkdtemp(prefix="cctracker-import-")
     worker = subprocess.Popen([sys.executable, "-c", "from collector import importer; importer.serve_reads()"],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
-    # A thread takes the results off the pipe as they come: a pipe holds
-    # 64 KB, so otherwise the worker would wait for us after every file.
-    results = queue.Queue()
-    receiver = threading.Thread(target=_receive, args=(worker.stdout, results), daemon=True)
-    receiver.start()
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, bufsize=0)
     items = list(pending)
     sent = 0                        # items[:sent] are given out, to the worker or read here
     queued = collections.deque()    # indexes given to the worker, in order
     here = {}                       # index -> Read made here while the worker was behind
     ahead = 0
+    ready = [0]                     # results the worker has finished
     try:
-        pickle.dump(privacy, worker.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        worker.stdin.write(pickle.dumps((privacy, spool), protocol=pickle.HIGHEST_PROTOCOL))
         for i in range(len(items)):
-            # Few small tasks in flight: the worker's input pipe never fills.
+            # Small tasks, at most AHEAD_FILES in flight: the worker's input pipe never fills.
+            tasks = []
             while sent < len(items) and (sent <= i or (ahead < AHEAD_BYTES and len(queued) < AHEAD_FILES)):
-                pickle.dump(items[sent][:2], worker.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+                tasks.append(pickle.dumps((sent,) + items[sent][:2], protocol=pickle.HIGHEST_PROTOCOL))
                 queued.append(sent)
                 ahead += items[sent][2]
                 sent += 1
-            worker.stdin.flush()
+            if tasks:
+                worker.stdin.write(b"".join(tasks))
             if i in here:
                 yield here.pop(i)
                 continue
-            while results.empty() and sent < len(items):
+            while sent < len(items) and not _ready(worker, ready, STEAL_AFTER_SECONDS):
                 # The worker is behind (it is starting, or on a large file): read the
                 # next file here instead of waiting; it is stored in its turn.
                 path, offset, _ = items[sent]
                 here[sent] = transcript_store.read_file(path, offset, privacy=privacy)
                 sent += 1
+            while not _ready(worker, ready, None):
+                pass
+            ready[0] -= 1
             queued.popleft()
             ahead -= items[i][2]
-            yield _result(results, worker)
+            yield _result(spool, i)
         worker.stdin.close()
     finally:
         if not worker.stdin.closed:
@@ -148,50 +158,52 @@ def _reads_ahead(pending, privacy):
         if queued:
             worker.kill()  # stopped early (an error, an interrupt): its work is not wanted
         worker.wait()
-        receiver.join()
         worker.stdout.close()
+        shutil.rmtree(spool, ignore_errors=True)
 
 
-def _receive(pipe, results):
-    """Unpickle results from the worker until it closes its end."""
-    while True:
-        try:
-            results.put(pickle.load(pipe))
-        except EOFError:
-            results.put(None)
-            return
-        except Exception as e:  # noqa: BLE001 - a torn result (killed worker): the importer raises it
-            results.put(RuntimeError("import worker: %s: %s" % (type(e).__name__, e)))
-            return
+def _ready(worker, ready, timeout):
+    """True when the worker's next result is ready, waiting at most ``timeout`` (None: no limit)."""
+    if ready[0] == 0 and select.select([worker.stdout], [], [], timeout)[0]:
+        done = worker.stdout.read(4096)
+        if not done:
+            raise RuntimeError("import worker exited (status %s)" % worker.wait())
+        ready[0] += len(done)
+    return ready[0] > 0
 
 
-def _result(results, worker):
-    read = results.get()
-    if read is None:
-        raise RuntimeError("import worker exited (status %s)" % worker.wait())
+def _result(spool, index):
+    name = os.path.join(spool, "%d.pickle" % index)
+    with open(name, "rb") as f:
+        read = pickle.load(f)
+    os.remove(name)
     if isinstance(read, Exception):
         raise read
     return read
 
 
 def serve_reads():
-    """The worker process: a Privacy, then (path, offset) tasks on stdin; a
-    :class:`transcript_store.Read` (or the error) for each on stdout, in order."""
+    """The worker process: (Privacy, result dir), then (index, path, offset)
+    tasks on stdin; writes each :class:`transcript_store.Read` (or the error)
+    to ``<dir>/<index>.pickle``, then one byte on stdout."""
     tasks = sys.stdin.buffer
-    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=0)
     sys.stdout = sys.stderr  # a stray print must not corrupt the results
-    privacy = pickle.load(tasks)
+    privacy, spool = pickle.load(tasks)
     while True:
         try:
-            path, offset = pickle.load(tasks)
+            index, path, offset = pickle.load(tasks)
         except EOFError:
             return
         try:
             read = transcript_store.read_file(path, offset, privacy=privacy)
         except Exception as e:  # noqa: BLE001 - raised again in the importer
             read = RuntimeError("reading %s: %s: %s" % (path, type(e).__name__, e))
-        pickle.dump(read, out, protocol=pickle.HIGHEST_PROTOCOL)
-        out.flush()
+        name = os.path.join(spool, "%d.pickle" % index)
+        with open(name + ".part", "wb") as f:
+            pickle.dump(read, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.rename(name + ".part", name)
+        out.write(b".")
 
 
 def import_paths(conn, paths, config=None, progress=None, workers=None):
