@@ -30,14 +30,14 @@ GROUP_BYTES = 64 * 1024 * 1024
 #: Below this many bytes to read, starting a worker process costs more than it saves.
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 
-#: Files read ahead of the writer, at most: bounds the memory the parsed
-#: batches waiting to be written can take.
+#: Files read ahead of the writer, at most: bounds the tmp space the parsed
+#: batches waiting to be written take.
 AHEAD_BYTES = 48 * 1024 * 1024
 AHEAD_FILES = 512
 
 #: The importer reads a file itself when the worker's next result is this
-#: late: at the start, or behind a large file. Not at once: a result on its
-#: way through the pipe is not late, and the importer is the busier process.
+#: late: at the start, or behind a large file. Not at once: a result being
+#: written is not late, and the importer is the busier process.
 STEAL_AFTER_SECONDS = 0.01
 
 #: Page cache while importing (KiB): a large import inserts into a dozen
@@ -125,7 +125,7 @@ def _reads_ahead(pending, privacy):
     ahead = 0
     ready = [0]                     # results the worker has finished
     try:
-        worker.stdin.write(pickle.dumps((privacy, spool), protocol=pickle.HIGHEST_PROTOCOL))
+        _send(worker, pickle.dumps((privacy, spool), protocol=pickle.HIGHEST_PROTOCOL))
         for i in range(len(items)):
             # Small tasks, at most AHEAD_FILES in flight: the worker's input pipe never fills.
             tasks = []
@@ -135,7 +135,7 @@ def _reads_ahead(pending, privacy):
                 ahead += items[sent][2]
                 sent += 1
             if tasks:
-                worker.stdin.write(b"".join(tasks))
+                _send(worker, b"".join(tasks))
             if i in here:
                 yield here.pop(i)
                 continue
@@ -160,6 +160,12 @@ def _reads_ahead(pending, privacy):
         worker.wait()
         worker.stdout.close()
         shutil.rmtree(spool, ignore_errors=True)
+
+
+def _send(worker, data):
+    view = memoryview(data)
+    while view:
+        view = view[worker.stdin.write(view):]
 
 
 def _ready(worker, ready, timeout):

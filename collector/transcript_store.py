@@ -265,6 +265,8 @@ def prepare(batch, privacy):
             call["files"] = tools.file_operations(name, tool_input, response)
         if isinstance(tool_input, dict):
             call["subagent_type"] = tool_input.get("subagent_type")
+        for key in ("name", "status", "error"):
+            call.pop(key, None)  # in ``row`` now
     for record in batch.agents.values():
         if record.get("last_message") is not None:
             record["last_message"] = privacy.text(record["last_message"])
