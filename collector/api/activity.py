@@ -1,25 +1,12 @@
 """``POST /api/activity``: a tool call (any tool name) and the file it touched."""
 
-import falcon
-
 from . import openapi, writes
+from .post import WriteResource
 from .schemas import Activity, ActivityRecorded
-from .validate import iso, json_body
-
-
-class ActivityResource:
-    def __init__(self, ctx):
-        self.ctx = ctx
-
-    def on_post(self, req, resp):
-        body = json_body(req, Activity)
-        at = iso(body.timestamp, "timestamp")
-        resp.media = writes.record_activity(self.ctx.db(), self.ctx.privacy, body, at)
-        resp.status = falcon.HTTP_201
 
 
 def register(app, ctx):
-    app.add_route("/api/activity", ActivityResource(ctx))
+    app.add_route("/api/activity", WriteResource(ctx, Activity, writes.record_activity))
 
 
 OPENAPI_SCHEMAS = openapi.components(Activity, ActivityRecorded)

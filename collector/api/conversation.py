@@ -1,25 +1,12 @@
 """``POST /api/conversation``: prompts and replies, stored as messages."""
 
-import falcon
-
 from . import openapi, writes
+from .post import WriteResource
 from .schemas import ConversationEntry, ConversationLogged
-from .validate import iso, json_body
-
-
-class Conversation:
-    def __init__(self, ctx):
-        self.ctx = ctx
-
-    def on_post(self, req, resp):
-        body = json_body(req, ConversationEntry)
-        at = iso(body.timestamp, "timestamp")
-        resp.media = writes.log_conversation(self.ctx.db(), self.ctx.privacy, body, at)
-        resp.status = falcon.HTTP_201
 
 
 def register(app, ctx):
-    app.add_route("/api/conversation", Conversation(ctx))
+    app.add_route("/api/conversation", WriteResource(ctx, ConversationEntry, writes.log_conversation))
 
 
 OPENAPI_SCHEMAS = openapi.components(ConversationEntry, ConversationLogged)

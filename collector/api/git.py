@@ -1,25 +1,12 @@
 """``POST /api/git``: a git operation; a commit with git's ``[branch sha]`` line becomes a commit."""
 
-import falcon
-
 from . import openapi, writes
+from .post import WriteResource
 from .schemas import GitOperation, GitRecorded
-from .validate import iso, json_body
-
-
-class Git:
-    def __init__(self, ctx):
-        self.ctx = ctx
-
-    def on_post(self, req, resp):
-        body = json_body(req, GitOperation)
-        resp.media = writes.record_git(self.ctx.db(), self.ctx.privacy, body,
-                                       iso(body.timestamp, "timestamp"))
-        resp.status = falcon.HTTP_201
 
 
 def register(app, ctx):
-    app.add_route("/api/git", Git(ctx))
+    app.add_route("/api/git", WriteResource(ctx, GitOperation, writes.record_git))
 
 
 OPENAPI_SCHEMAS = openapi.components(GitOperation, GitRecorded)

@@ -1,21 +1,9 @@
 """``POST /api/waiting/start`` and ``/api/waiting/end``: the user's think time."""
 
-import falcon
-
 from . import openapi, writes
+from .post import WriteResource
 from .schemas import WaitingEnd, WaitingStart, WaitRecorded
 from .validate import iso, json_body
-
-
-class Start:
-    def __init__(self, ctx):
-        self.ctx = ctx
-
-    def on_post(self, req, resp):
-        body = json_body(req, WaitingStart)
-        resp.media = writes.start_waiting(self.ctx.db(), self.ctx.privacy, body,
-                                          iso(body.timestamp, "timestamp"))
-        resp.status = falcon.HTTP_201
 
 
 class End:
@@ -29,7 +17,7 @@ class End:
 
 
 def register(app, ctx):
-    app.add_route("/api/waiting/start", Start(ctx))
+    app.add_route("/api/waiting/start", WriteResource(ctx, WaitingStart, writes.start_waiting))
     app.add_route("/api/waiting/end", End(ctx))
 
 
