@@ -190,7 +190,7 @@ def _result(spool, index):
 
 def serve_reads():
     """The worker process: (Privacy, result dir), then (index, path, offset)
-    tasks on stdin; writes each :class:`transcript_store.Read` (or the error)
+    tasks on stdin; writes each :class:`transcript_prepare.Read` (or the error)
     to ``<dir>/<index>.pickle``, then one byte on stdout."""
     tasks = sys.stdin.buffer
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=0)

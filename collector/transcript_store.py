@@ -23,8 +23,7 @@ from cctracker_client.spool import format_time
 
 from . import store, tools, transcripts
 from .privacy import Privacy
-# Read, new_stats and prepare are re-exported: callers know them as transcript_store's.
-from .transcript_prepare import FILE_TOOLS, Read, new_stats, prepare, read_file  # noqa: F401
+from .transcript_prepare import FILE_TOOLS, prepare, read_file
 
 #: A transcript prompt line and the hook's UserPromptSubmit for it are a few
 #: milliseconds apart, in either order; this much slack finds the hook's turn.

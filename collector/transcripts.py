@@ -219,7 +219,7 @@ class Batch:
         self.agents = {}
         self.lines = 0
         self.skipped = {}
-        self.prepared = False  # transcript_store.prepare has redacted it
+        self.prepared = False  # transcript_prepare.prepare has redacted it
 
     def skip(self, reason, n=1):
         self.skipped[reason] = self.skipped.get(reason, 0) + n

@@ -1,11 +1,13 @@
 """Shared fixtures: every test gets its own CCTRACKER_HOME."""
 
-import os
 import pathlib
 import socket
 import sys
 
 import pytest
+
+#: The api_server fixture (a real waitress server) for every test file.
+pytest_plugins = ["api_server"]
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -5,7 +5,6 @@ import re
 import pytest
 from openapi_spec_validator import validate
 
-from api_server import api_server  # noqa: F401  (fixture)
 
 SPEC_PATHS = {
     ("post", "/api/session/start"), ("post", "/api/session/end"), ("post", "/api/conversation"),

@@ -5,7 +5,6 @@ import json
 import orjson
 import pytest
 
-from api_server import api_server  # noqa: F401  (fixture)
 from cctracker_client import spool
 from collector.api.events import MAX_BATCH_EVENTS
 from collector.drain import drain_once

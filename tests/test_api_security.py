@@ -6,7 +6,7 @@ import threading
 import pytest
 import requests
 
-from api_server import api_server, running  # noqa: F401  (fixture)
+from api_server import running
 from collector import config as config_mod
 from collector.api.security import TokenRequired, split_host_header
 from collector.api.server import PortInUse, Server, serve

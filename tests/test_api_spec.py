@@ -16,7 +16,6 @@ import uuid
 
 import pytest
 
-from api_server import api_server  # noqa: F401  (fixture)
 
 ACME = "/home/dana/src/acme-billing"
 UUID1 = "3f6c2a1e-8b7d-4e2f-9a0c-5d1e7b3c9f20"

@@ -2,7 +2,6 @@
 
 import pytest
 
-from api_server import api_server  # noqa: F401  (fixture)
 from collector.api.validate import MAX_BODY_BYTES
 
 GOOD_ACTIVITY = {"session_id": 1, "tool_name": "Edit", "timestamp": "2026-03-02T09:00:00Z"}

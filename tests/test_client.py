@@ -1,7 +1,6 @@
 """cctracker_client in-process: record(), the spool line, stdin reading, the files."""
 
 import fcntl
-import json
 import os
 import subprocess
 import sys

@@ -11,9 +11,6 @@ import resource
 import shutil
 import signal
 import subprocess
-import sys
-
-import pytest
 
 import cctracker_client
 from cctracker_client import spool

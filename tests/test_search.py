@@ -10,7 +10,7 @@ from collector import db, search, store
 from collector.errors import InvalidInput
 from collector.migrations import m001_core
 from collector.search import query as query_mod
-from collector.search import results, retrieve, vectors
+from collector.search import results, retrieve
 
 from conftest import PYTHON
 

@@ -4,7 +4,6 @@ import pytest
 
 from collector import search
 
-from api_server import api_server  # noqa: F401  (fixture)
 from test_search import ALPHA_UUID, TEXTS, build
 
 URL = "/api/conversations/search"

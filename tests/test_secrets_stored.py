@@ -10,7 +10,6 @@ import os
 import uuid
 
 import orjson
-import pytest
 
 from collector import config as config_mod
 from collector import db, export, importer
