@@ -1,0 +1,200 @@
+"""Tool calls and subagents: the part of the session model that follows tools.
+
+A mixin of :class:`collector.model.Model`; see that module for the
+definitions. Calls are paired by ``tool_use_id`` (never by order: parallel
+calls interleave), and any tool name is accepted.
+"""
+
+import orjson
+
+from . import store, tools
+from .timeutil import seconds_between
+
+#: Context kept beside a wait or an agent: enough to recognise the moment, not the text.
+CONTEXT_CHARS = 200
+
+
+class ToolEvents:
+    # --- tools ---------------------------------------------------------------
+
+    def _input_json(self, tool_input):
+        if tool_input is None:
+            return None
+        return orjson.dumps(tool_input).decode()
+
+    # Most calls start and finish within one batch: a started call waits in
+    # ``self.pending`` and is written once, complete, when it finishes (one
+    # insert instead of an insert and an update, each firing triggers).
+    # Anything that reads pending calls from the database flushes first.
+
+    def on_PreToolUse(self, session_id, event_id, at, p):
+        name = p.get("tool_name")
+        if not isinstance(name, str) or not name:
+            return
+        use_id = p.get("tool_use_id") if isinstance(p.get("tool_use_id"), str) else None
+        turn = self._open_turn(session_id)
+        server, tool = tools.split_mcp(name)
+        tool_input = p.get("tool_input")
+        row = {"session_id": session_id, "turn_id": turn[0] if turn else None,
+               "agent_id": _str(p.get("agent_id")), "tool_use_id": use_id, "tool_name": name,
+               "mcp_server": server, "mcp_tool": tool, "started_at": at, "ended_at": None,
+               "duration_ms": None, "status": "pending", "error": None,
+               "summary": _text(tools.summary(name, tool_input)), "input": self._input_json(tool_input)}
+        if use_id is None:
+            self._write_call(row)
+        else:
+            self.pending[(session_id, use_id)] = row
+
+    def _write_call(self, row):
+        """Insert a call (or complete one the transcript reader stored first); returns its id."""
+        return self.conn.execute(
+            "insert into tool_calls (session_id, turn_id, agent_id, tool_use_id, tool_name, mcp_server,"
+            " mcp_tool, started_at, ended_at, duration_ms, status, error, summary, input, source)"
+            " values (:session_id, :turn_id, :agent_id, :tool_use_id, :tool_name, :mcp_server, :mcp_tool,"
+            " :started_at, :ended_at, :duration_ms, :status, :error, :summary, :input, 'hook')"
+            " on conflict (session_id, tool_use_id) do update set started_at = excluded.started_at,"
+            " turn_id = coalesce(tool_calls.turn_id, excluded.turn_id),"
+            " ended_at = coalesce(excluded.ended_at, tool_calls.ended_at),"
+            " duration_ms = coalesce(excluded.duration_ms, tool_calls.duration_ms),"
+            " status = case when excluded.status = 'pending' then tool_calls.status else excluded.status end,"
+            " error = coalesce(excluded.error, tool_calls.error),"
+            " summary = coalesce(tool_calls.summary, excluded.summary),"
+            " input = coalesce(tool_calls.input, excluded.input),"
+            " agent_id = coalesce(tool_calls.agent_id, excluded.agent_id) returning id",
+            row,
+        ).fetchone()[0]
+
+    def flush_pending(self, session_id=None):
+        """Write buffered started calls (of one session, or all) as pending rows."""
+        keys = [k for k in self.pending if session_id is None or k[0] == session_id]
+        for key in keys:
+            self._write_call(self.pending.pop(key))
+
+    def on_PostToolUse(self, session_id, event_id, at, p):
+        self._finish_tool(session_id, at, p, "ok", None)
+
+    def on_PostToolUseFailure(self, session_id, event_id, at, p):
+        status = "interrupted" if p.get("is_interrupt") is True else "error"
+        error = p.get("error") if isinstance(p.get("error"), str) else None
+        self._finish_tool(session_id, at, p, status, _text(error) if error else None)
+
+    def _finish_tool(self, session_id, at, p, status, error):
+        conn = self.conn
+        name = p.get("tool_name")
+        if not isinstance(name, str) or not name:
+            return
+        use_id = p.get("tool_use_id") if isinstance(p.get("tool_use_id"), str) else None
+        tool_input = p.get("tool_input")
+        duration = p.get("duration_ms")
+        if not isinstance(duration, (int, float)) or isinstance(duration, bool):
+            duration = None
+        row = self.pending.pop((session_id, use_id), None) if use_id is not None else None
+        if row is None and use_id is not None:
+            found = conn.execute("select id, started_at from tool_calls where session_id = ? and tool_use_id = ?",
+                                 (session_id, use_id)).fetchone()
+        elif row is None:  # before 2.0.43 there were no ids: the oldest pending call of that tool
+            found = conn.execute(
+                "select id, started_at from tool_calls where session_id = ? and tool_name = ?"
+                " and status = 'pending' and tool_use_id is null order by id limit 1",
+                (session_id, name)).fetchone()
+        else:
+            found = None
+        if row is None and found is None:
+            # No start seen (hooks installed mid-call, or PreToolUse not registered).
+            self.on_PreToolUse(session_id, None, at, p)
+            row = self.pending.pop((session_id, use_id), None)
+            if row is None:
+                found = conn.execute("select id, started_at from tool_calls where session_id = ? and tool_name = ?"
+                                     " and status = 'pending' order by id desc limit 1", (session_id, name)).fetchone()
+        started = row["started_at"] if row is not None else found[1]
+        if duration is None and started and started != at:
+            duration = round(seconds_between(started, at) * 1000, 3)
+        if row is not None:
+            row.update(ended_at=at, duration_ms=duration, status=status, error=error)
+            call_id = self._write_call(row)
+        else:
+            call_id = found[0]
+            conn.execute(
+                "update tool_calls set ended_at = ?, duration_ms = ?, status = ?, error = ? where id = ?",
+                (at, duration, status, error, call_id),
+            )
+        self._close_permission_waits(session_id, at, use_id, name)
+        response = p.get("tool_response")
+        for path, op, added, removed in tools.file_operations(name, tool_input, response):
+            conn.execute(
+                "insert or ignore into file_operations (tool_call_id, session_id, path, operation,"
+                " lines_added, lines_removed, at) values (?, ?, ?, ?, ?, ?, ?)",
+                (call_id, session_id, path, op, added if status == "ok" else 0,
+                 removed if status == "ok" else 0, at),
+            )
+        command = tool_input.get("command") if isinstance(tool_input, dict) else None
+        # Cheap test first: the shell parser only runs on commands that mention git.
+        if name in ("Bash", "bash") and isinstance(command, str) and "git" in command:
+            self._git(session_id, call_id, command, response, error, at)
+
+    def _git(self, session_id, call_id, command, response, error, at):
+        from . import gitops
+
+        operations = gitops.classify(command)
+        if not operations:
+            return
+        result = error
+        if isinstance(response, dict):
+            result = response.get("stdout") if isinstance(response.get("stdout"), str) else None
+        turn = store.turn_at(self.conn, session_id, at)
+        gitops.record_operations(self.conn, session_id=session_id, turn_id=turn, tool_call_id=call_id,
+                                 command=_text(command), result=_text(result) if result else None,
+                                 at=at)
+        if "commit" in operations and error is None and self.on_commit:
+            project_id = self.conn.execute("select project_id from sessions where id = ?",
+                                           (session_id,)).fetchone()[0]
+            self.on_commit(project_id, session_id)
+
+    # --- subagents -----------------------------------------------------------
+
+    def on_SubagentStart(self, session_id, event_id, at, p):
+        agent_id = _str(p.get("agent_id"))
+        if not agent_id:
+            return
+        self.flush_pending(session_id)
+        launcher = self.conn.execute(
+            "select tool_use_id, turn_id from tool_calls where session_id = ? and tool_name in ('Agent', 'Task')"
+            " and status = 'pending' order by started_at desc limit 1", (session_id,)).fetchone()
+        turn = self._open_turn(session_id)
+        self.conn.execute(
+            "insert into agents (session_id, turn_id, agent_id, agent_type, tool_use_id, started_at)"
+            " values (?, ?, ?, ?, ?, ?) on conflict (session_id, agent_id) do update set"
+            " started_at = coalesce(agents.started_at, excluded.started_at)",
+            (session_id, turn[0] if turn else (launcher[1] if launcher else None), agent_id,
+             _str(p.get("agent_type")), launcher[0] if launcher else None, at),
+        )
+
+    def on_SubagentStop(self, session_id, event_id, at, p):
+        agent_id = _str(p.get("agent_id"))
+        message = p.get("last_assistant_message") if isinstance(p.get("last_assistant_message"), str) else None
+        path = _str(p.get("agent_transcript_path"))
+        turn = self._open_turn(session_id)
+        if agent_id:
+            self.conn.execute(
+                "insert into agents (session_id, turn_id, agent_id, agent_type, ended_at, transcript_path, last_message)"
+                " values (?, ?, ?, ?, ?, ?, ?) on conflict (session_id, agent_id) do update set"
+                " ended_at = excluded.ended_at, transcript_path = coalesce(excluded.transcript_path, agents.transcript_path),"
+                " last_message = excluded.last_message, agent_type = coalesce(agents.agent_type, excluded.agent_type)",
+                (session_id, turn[0] if turn else None, agent_id, _str(p.get("agent_type")), at, path,
+                 _text(message[:CONTEXT_CHARS * 5]) if message else None),
+            )
+        text = _text(message) if message else None
+        if text:
+            store.add_message(self.conn, uid="hook:" + event_id, session_id=session_id, role="assistant",
+                              kind="reply", content=text, created_at=at,
+                              turn_id=turn[0] if turn else None, agent_id=agent_id)
+        if path:
+            self._transcript(session_id, path, agent_id)
+
+
+def _text(value):
+    return value if isinstance(value, str) and value else None
+
+
+def _str(value):
+    return value if isinstance(value, str) and value else None
