@@ -23,7 +23,6 @@ from .model_tools import CONTEXT_CHARS, ToolEvents, _text
 from .timeutil import seconds_between
 
 
-
 class Model(ToolEvents):
     """Applies hook events to the database inside the caller's transaction.
 
