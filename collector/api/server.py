@@ -97,11 +97,18 @@ class Server:
 
     def stop(self):
         """Stop from any thread: the loop closes every socket itself, then ``run`` returns."""
+        if self._stopped.is_set():
+            return
         triggers = [d for d in list(self._map.values()) if isinstance(d, Trigger)]
         if not triggers:
             return
         # Only the loop's own thread may touch its sockets: hand it the work.
-        triggers[0].pull_trigger(lambda: wasyncore.close_all(self._map))
+        try:
+            triggers[0].pull_trigger(lambda: wasyncore.close_all(self._map))
+        except OSError:
+            # The loop closed its trigger between our look and our pull: it is
+            # already shutting down, so there is nothing left to hand it.
+            pass
         if self._thread is not None:
             self._thread.join(STOP_TIMEOUT_SECONDS * 2)
 
