@@ -163,37 +163,22 @@ class Drainer:
         self._pending_transcripts = {}
         self._pending_commits = {}
         with db.write_transaction(conn):
-            for at, _, _, line in batch:
-                payload = line.payload
-                if self.privacy.excluded(line.project_dir or payload.get("cwd")):
-                    counts["skipped"] += 1
-                    continue
-                payload = self.privacy.payload(payload)  # redacted once, used for everything
-                name = payload.get("hook_event_name")
-                uuid = payload.get("session_id")
-                conn.execute(
-                    "insert or ignore into raw_events (event_uid, received_at, session_uuid,"
-                    " hook_event_name, payload, cut) values (?, ?, ?, ?, ?, ?)",
-                    (line.id, at, uuid if isinstance(uuid, str) else None,
-                     name if isinstance(name, str) else None, orjson.dumps(payload).decode(),
-                     orjson.dumps(line.cut).decode() if line.cut else None),
-                )
-                if conn.changes() == 0:
-                    counts["duplicates"] += 1
-                    continue
+            fresh = self._store_raw(batch, counts)
+            for event_id, at, payload, project_dir in fresh:
                 if not isolate:
-                    model.apply(line.id, at, payload, line.project_dir)
+                    model.apply(event_id, at, payload, project_dir)
                     counts["events"] += 1
                     continue
                 try:
                     with conn:  # a savepoint: one bad event never spoils the batch
-                        model.apply(line.id, at, payload, line.project_dir)
+                        model.apply(event_id, at, payload, project_dir)
                     counts["events"] += 1
                 except (apsw.ConstraintError, ValueError, TypeError, KeyError, AttributeError) as e:
+                    model.forget()  # what it kept in memory may describe rolled-back rows
                     counts["failed"] += 1
                     conn.execute(
                         "insert into drain_errors (at, source, reason, line) values (?, ?, ?, ?)",
-                        (timeutil.now(), line.id, "%s: %s" % (type(e).__name__, e), None),
+                        (timeutil.now(), event_id, "%s: %s" % (type(e).__name__, e), None),
                     )
             model.flush()
             counts["transcripts"] += self._run_transcripts()
@@ -201,6 +186,42 @@ class Drainer:
         # git log can take seconds on a big repository: not while holding the write lock.
         self._run_git()
         return counts
+
+    def _store_raw(self, batch, counts):
+        """Insert the batch's raw events at once; returns the new ones to apply, in order.
+
+        One query per chunk finds the ids already stored (none, unless a
+        crashed drain is being re-run), then one ``executemany`` writes the rest.
+        """
+        conn = self.conn
+        prepared = []
+        for at, _, _, line in batch:
+            payload = line.payload
+            if self.privacy.excluded(line.project_dir or payload.get("cwd")):
+                counts["skipped"] += 1
+                continue
+            prepared.append((line, at, self.privacy.payload(payload)))  # redacted once, used for everything
+        known = set()
+        for start in range(0, len(prepared), 500):
+            ids = [line.id for line, _, _ in prepared[start:start + 500]]
+            known.update(r[0] for r in conn.execute(
+                "select event_uid from raw_events where event_uid in (%s)" % ",".join("?" * len(ids)), ids))
+        rows, fresh = [], []
+        for line, at, payload in prepared:
+            if line.id in known:
+                counts["duplicates"] += 1
+                continue
+            known.add(line.id)  # the same line twice in the spool counts once
+            name = payload.get("hook_event_name")
+            uuid = payload.get("session_id")
+            rows.append((line.id, at, uuid if isinstance(uuid, str) else None,
+                         name if isinstance(name, str) else None, orjson.dumps(payload).decode(),
+                         orjson.dumps(line.cut).decode() if line.cut else None))
+            fresh.append((line.id, at, payload, line.project_dir))
+        conn.executemany(
+            "insert or ignore into raw_events (event_uid, received_at, session_uuid,"
+            " hook_event_name, payload, cut) values (?, ?, ?, ?, ?, ?)", rows)
+        return fresh
 
     # --- work deferred to the end of a batch ---------------------------------
 

@@ -38,6 +38,11 @@ class Model(ToolEvents):
         self.on_transcript = on_transcript  # (session_id, session_uuid, path, agent_id)
         self.sessions = {}                  # session_uuid -> state, for this batch
         self.pending = {}                   # (session_id, tool_use_id) -> started call
+        self.turns = {}                     # session_id -> (id, started_at) of its open turn, or None
+
+    def forget(self):
+        """Drop what was read from the database (after a rolled-back event)."""
+        self.turns.clear()
 
     # --- entry point ---------------------------------------------------------
 
@@ -138,9 +143,8 @@ class Model(ToolEvents):
             "insert into turns (session_id, seq, prompt_id, started_at) values (?, ?, ?, ?)",
             (session_id, seq, prompt_id, at),
         )
-        turn_id = conn.execute(
-            "select id from turns where session_id = ? and seq = ?", (session_id, seq)
-        ).fetchone()[0]
+        turn_id = conn.last_insert_rowid()
+        self.turns[session_id] = (turn_id, at)
         text = _text(prompt)
         if text:
             store.add_message(conn, uid="hook:" + event_id, session_id=session_id, role="user",
@@ -160,17 +164,25 @@ class Model(ToolEvents):
             self._end_user_wait(session_id, at, "/compact")
 
     def _open_turn(self, session_id):
-        return self.conn.execute(
+        # Asked several times per event: read once per batch, then kept up to
+        # date by the two places that open and close turns.
+        try:
+            return self.turns[session_id]
+        except KeyError:
+            pass
+        turn = self.turns[session_id] = self.conn.execute(
             "select id, started_at from turns where session_id = ? and end_kind is null"
             " order by seq desc limit 1",
             (session_id,),
         ).fetchone()
+        return turn
 
     def _end_turn(self, session_id, at, kind, error, reply, event_id):
         conn = self.conn
         turn = self._open_turn(session_id)
         if turn is not None:
             self._close_turn(turn[0], turn[1], at, kind, error)
+            self.turns[session_id] = None
         turn_id = turn[0] if turn else store.turn_at(conn, session_id, at)
         text = _text(reply) if isinstance(reply, str) else None
         if text:
@@ -222,6 +234,7 @@ class Model(ToolEvents):
         ).fetchone()[0]
         end = last if last and last <= at else turn[1]
         self._close_turn(turn[0], turn[1], max(end, turn[1]), "interrupted")
+        self.turns[session_id] = None
         self._close_permission_waits(session_id, end)
         self._start_user_wait(session_id, end, "interrupted")
         return True
