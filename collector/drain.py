@@ -21,7 +21,8 @@ import orjson
 
 from cctracker_client import spool
 
-from . import db, rollups, timeutil
+from . import db, drain_ahead, rollups, timeutil
+from .drain_ahead import read_events
 from .model import Model
 from .redact import redact_text
 
@@ -69,29 +70,17 @@ class Drainer:
         stats = DrainStats()
         spool.rotate(self.config.home)
         files = spool.pending_files(self.config.home)
-        events = []
-        for order, path in enumerate(files):
-            stats.files += 1
-            for number, (raw, complete) in enumerate(spool.read_lines(path)):
-                stats.lines += 1
-                if not complete:
-                    self._bad(raw, "torn line: its writer died mid-write", path, stats)
-                    continue
-                try:
-                    line = spool.parse_line(raw)
-                except ValueError as e:
-                    self._bad(raw, str(e), path, stats)
-                    continue
-                received = line.received
-                # The client writes the canonical form; only replays and old lines need parsing.
-                at = received if _canonical(received) else timeutil.normalize(received)
-                if at is None:
-                    self._bad(raw, "bad receive time %r" % line.received, path, stats)
-                    continue
-                events.append((at, order, number, line))
-        events.sort(key=lambda e: e[:3])
-        for start in range(0, len(events), BATCH_SIZE):
-            self._apply_batch(events[start:start + BATCH_SIZE], stats)
+        # Started first: the worker reads the files while this process reads them too.
+        ahead = drain_ahead.start(self.privacy, files, BATCH_SIZE)
+        try:
+            events = read_events(files, lambda raw, reason, path: self._bad(raw, reason, path, stats))
+            stats.files += len(files)
+            stats.lines += len(events) + stats.bad_lines
+            for index, start in enumerate(range(0, len(events), BATCH_SIZE)):
+                batch = events[start:start + BATCH_SIZE]
+                self._apply_batch(batch, ahead.batch(index, batch), stats)
+        finally:
+            ahead.close()
         for path in files:
             try:
                 os.unlink(path)
@@ -141,7 +130,7 @@ class Drainer:
         spool.keep_error(redact_text(text).encode(),
                          "%s (from %s) %s" % (reason, os.path.basename(path), REDACTED_MARK), self.config.home)
 
-    def _apply_batch(self, batch, stats):
+    def _apply_batch(self, batch, prepared, stats):
         """Apply a batch in one transaction.
 
         The fast path applies every event without a savepoint of its own.
@@ -150,20 +139,20 @@ class Drainer:
         ``drain_errors``, and the rest go in.
         """
         try:
-            counts = self._apply_events(batch, isolate=False)
+            counts = self._apply_events(batch, prepared, isolate=False)
         except (apsw.ConstraintError, ValueError, TypeError, KeyError, AttributeError):
-            counts = self._apply_events(batch, isolate=True)
+            counts = self._apply_events(batch, prepared, isolate=True)
         for key, value in counts.items():
             setattr(stats, key, getattr(stats, key) + value)
 
-    def _apply_events(self, batch, isolate):
+    def _apply_events(self, batch, prepared, isolate):
         conn = self.conn
         counts = dict.fromkeys(("events", "duplicates", "skipped", "failed", "transcripts"), 0)
         model = Model(conn, self.config, on_commit=self._commit_seen, on_transcript=self._transcript_seen)
         self._pending_transcripts = {}
         self._pending_commits = {}
         with db.write_transaction(conn):
-            fresh = self._store_raw(batch, counts)
+            fresh = self._store_raw(batch, prepared, counts)
             for event_id, at, payload, project_dir in fresh:
                 if not isolate:
                     model.apply(event_id, at, payload, project_dir)
@@ -187,27 +176,24 @@ class Drainer:
         self._run_git()
         return counts
 
-    def _store_raw(self, batch, counts):
+    def _store_raw(self, batch, prepared, counts):
         """Insert the batch's raw events at once; returns the new ones to apply, in order.
 
-        One query per chunk finds the ids already stored (none, unless a
-        crashed drain is being re-run), then one ``executemany`` writes the rest.
+        ``prepared`` holds each event's redacted payload and its JSON (None:
+        an excluded project). One query per chunk finds the ids already
+        stored (none, unless a crashed drain is being re-run), then one
+        ``executemany`` writes the rest.
         """
         conn = self.conn
-        prepared = []
-        for at, _, _, line in batch:
-            payload = line.payload
-            if self.privacy.excluded(line.project_dir or payload.get("cwd")):
-                counts["skipped"] += 1
-                continue
-            prepared.append((line, at, self.privacy.payload(payload)))  # redacted once, used for everything
+        kept = [(line, at, ready) for (at, _, _, line), ready in zip(batch, prepared) if ready is not None]
+        counts["skipped"] += len(batch) - len(kept)
         known = set()
-        for start in range(0, len(prepared), 500):
-            ids = [line.id for line, _, _ in prepared[start:start + 500]]
+        for start in range(0, len(kept), 500):
+            ids = [line.id for line, _, _ in kept[start:start + 500]]
             known.update(r[0] for r in conn.execute(
                 "select event_uid from raw_events where event_uid in (%s)" % ",".join("?" * len(ids)), ids))
         rows, fresh = [], []
-        for line, at, payload in prepared:
+        for line, at, (payload, text) in kept:
             if line.id in known:
                 counts["duplicates"] += 1
                 continue
@@ -215,7 +201,7 @@ class Drainer:
             name = payload.get("hook_event_name")
             uuid = payload.get("session_id")
             rows.append((line.id, at, uuid if isinstance(uuid, str) else None,
-                         name if isinstance(name, str) else None, orjson.dumps(payload).decode(),
+                         name if isinstance(name, str) else None, text,
                          orjson.dumps(line.cut).decode() if line.cut else None))
             fresh.append((line.id, at, payload, line.project_dir))
         conn.executemany(
@@ -292,10 +278,6 @@ class Drainer:
                     "update sessions set status = 'ended', ended_at = ?, end_reason = 'timeout' where id = ?",
                     (last, session_id))
         return len(idle)
-
-
-def _canonical(text):
-    return len(text) == 27 and text[10] == "T" and text[19] == "." and text[26] == "Z" and text[:4].isdigit()
 
 
 def drain_once(conn, config):

@@ -1,0 +1,217 @@
+"""Redaction ahead of the drain, in a worker process.
+
+Redacting a payload costs about as much as applying it to the model, and
+the two do not depend on each other: on a large backlog a worker process
+reads the same spool files, sorts the lines the same way and redacts batch
+after batch while the drain writes the previous ones. The worker only
+reads; every write (and every exactly-once decision) stays in the drain.
+If the worker fails or disagrees about a line, the drain redacts the rest
+itself, so the worker can only make a drain faster, never different.
+"""
+
+import os
+import pickle
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import orjson
+
+from cctracker_client import spool
+
+from . import timeutil
+
+#: Below this much spool (about 5,000 events) a worker costs more to start than it saves.
+MIN_BYTES = 3 * 1024 * 1024
+
+#: Batches the worker may prepare ahead of the drain: bounds the tmp space.
+AHEAD = 4
+
+#: Prepare a batch here rather than wait for a worker that is behind (off in tests,
+#: which must see the worker's results used).
+STEAL = True
+
+
+def prepare(privacy, line):
+    """``(payload, payload_json)`` as stored (redacted), or None for an excluded project."""
+    payload = line.payload
+    if privacy.excluded(line.project_dir or payload.get("cwd")):
+        return None
+    payload = privacy.payload(payload)  # redacted once, used for everything
+    return payload, orjson.dumps(payload).decode()
+
+
+def start(privacy, files, batch_size):
+    """An :class:`Ahead` for a large spool on a machine with a second CPU, else a :class:`Local`."""
+    size = 0
+    for path in files:
+        try:
+            size += os.path.getsize(path)
+        except OSError:
+            pass
+    if size >= MIN_BYTES and (os.cpu_count() or 1) > 1:
+        return Ahead(privacy, files, batch_size)
+    return Local(privacy)
+
+
+class Local:
+    """Prepares each batch in this process (small drains, tests, a failed worker)."""
+
+    def __init__(self, privacy):
+        self.privacy = privacy
+
+    def batch(self, index, batch):
+        return [prepare(self.privacy, line) for _, _, _, line in batch]
+
+    def close(self):
+        pass
+
+
+class Ahead(Local):
+    """Prepares the batches in a worker process; falls back to :class:`Local` on any trouble."""
+
+    def __init__(self, privacy, files, batch_size):
+        super().__init__(privacy)
+        package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+        self.dir = tempfile.mkdtemp(prefix="cctracker-drain-")
+        # A plain subprocess, as the importer does: no fork of a process holding
+        # threads and an open database. Results go through files; one byte on
+        # stdout says a batch is ready, one byte on stdin lets the worker go on.
+        self.worker = subprocess.Popen(
+            [sys.executable, "-c", "from collector import drain_ahead; drain_ahead.serve()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, bufsize=0)
+        self.ready = 0      # results announced and not yet taken
+        self.next = 0       # the batch of the worker's next result
+        self.taken = 0      # batches the worker prepared and the drain used
+        try:
+            self.worker.stdin.write(pickle.dumps((privacy, list(files), self.dir, batch_size),
+                                                 protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            self._stop()
+
+    def batch(self, index, batch):
+        if self.worker is not None:
+            try:
+                ready = self._take(index, batch)
+                if ready is not None:
+                    return ready
+            except (OSError, EOFError, ValueError, pickle.UnpicklingError, orjson.JSONDecodeError):
+                self._stop()
+        return super().batch(index, batch)
+
+    def _take(self, index, batch):
+        """The worker's result for batch ``index``, or None when it is not ready yet.
+
+        Not waited for: at the start the worker is still reading the files,
+        and this process is the busier one; a batch prepared here is skipped
+        when the worker's copy arrives later.
+        """
+        while True:
+            if self.ready == 0:
+                if not select.select([self.worker.stdout], [], [], 0 if STEAL else None)[0]:
+                    return None
+                done = self.worker.stdout.read(4096)
+                if not done:
+                    raise EOFError("drain worker exited")
+                self.ready += len(done)
+            self.ready -= 1
+            number = self.next
+            self.next += 1
+            name = os.path.join(self.dir, "%d.pickle" % number)
+            with open(name, "rb") as f:
+                results = pickle.load(f) if number == index else None
+            os.remove(name)
+            try:
+                self.worker.stdin.write(b".")
+            except BrokenPipeError:
+                pass  # the worker is done: every batch is written
+            if number == index:
+                break
+        if len(results) != len(batch):
+            raise ValueError("drain worker read a different spool")
+        out = []
+        loads = orjson.loads
+        for (_, _, _, line), (event_id, text) in zip(batch, results):
+            if event_id != line.id:
+                raise ValueError("drain worker read a different spool")
+            out.append(None if text is None else (loads(text), text))
+        self.taken += 1
+        return out
+
+    def _stop(self):
+        if self.worker is not None:
+            self.worker.kill()
+            self.worker.wait()
+            self.worker.stdin.close()
+            self.worker.stdout.close()
+            self.worker = None
+
+    def close(self):
+        if self.worker is not None:
+            self.worker.stdin.close()  # the worker exits at EOF
+            self.worker.kill()         # at once: anything it still prepares is not wanted
+            self.worker.wait()
+            self.worker.stdout.close()
+            self.worker = None
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def read_events(files, bad=None):
+    """Every good line of the spool files as ``(at, file order, line number, SpoolLine)``,
+    sorted by receive time (overflow files interleave with segments).
+
+    ``bad(raw, reason, path)`` hears about each line that cannot be used.
+    """
+    events = []
+    for order, path in enumerate(files):
+        for number, (raw, complete) in enumerate(spool.read_lines(path)):
+            if not complete:
+                reason = "torn line: its writer died mid-write"
+            else:
+                try:
+                    line = spool.parse_line(raw)
+                except ValueError as e:
+                    reason = str(e)
+                else:
+                    received = line.received
+                    # The client writes the canonical form; only replays and old lines need parsing.
+                    at = received if _canonical(received) else timeutil.normalize(received)
+                    if at is not None:
+                        events.append((at, order, number, line))
+                        continue
+                    reason = "bad receive time %r" % line.received
+            if bad is not None:
+                bad(raw, reason, path)
+    events.sort(key=lambda e: e[:3])
+    return events
+
+
+def _canonical(text):
+    return len(text) == 27 and text[10] == "T" and text[19] == "." and text[26] == "Z" and text[:4].isdigit()
+
+
+def serve():
+    """The worker: reads (privacy, files, dir, batch size) from stdin, then writes
+    ``<dir>/<n>.pickle`` for each batch (``[(event id, payload JSON or None)]``)
+    and one byte on stdout, staying at most AHEAD batches ahead of the drain."""
+    tasks = sys.stdin.buffer
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=0)
+    sys.stdout = sys.stderr  # a stray print must not corrupt the protocol
+    privacy, files, directory, size = pickle.load(tasks)
+    events = read_events(files)
+    for index, start in enumerate(range(0, len(events), size)):
+        if index >= AHEAD and not tasks.read(1):
+            return  # the drain finished or died: stop
+        results = []
+        for _, _, _, line in events[start:start + size]:
+            prepared = prepare(privacy, line)
+            results.append((line.id, None if prepared is None else prepared[1]))
+        name = os.path.join(directory, "%d.pickle" % index)
+        with open(name + ".part", "wb") as f:
+            pickle.dump(results, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.rename(name + ".part", name)
+        out.write(b".")
