@@ -39,10 +39,12 @@ class Model(ToolEvents):
         self.sessions = {}                  # session_uuid -> state, for this batch
         self.pending = {}                   # (session_id, tool_use_id) -> started call
         self.turns = {}                     # session_id -> (id, started_at) of its open turn, or None
+        self.permission = {}                # session_id -> its open permission waits (see _permission_waits)
 
     def forget(self):
         """Drop what was read from the database (after a rolled-back event)."""
         self.turns.clear()
+        self.permission.clear()
 
     # --- entry point ---------------------------------------------------------
 
@@ -208,6 +210,8 @@ class Model(ToolEvents):
             " where turn_id = :turn and kind = 'permission' and ended_at is null",
             {"turn": turn_id, "at": ended_at},
         )
+        for waits in self.permission.values():
+            waits[:] = [w for w in waits if w[4] != turn_id]
         permission = self.conn.execute(
             "select coalesce(sum(duration_seconds), 0) from waits where turn_id = ?"
             " and kind = 'permission' and ended_at is not null",
@@ -271,20 +275,34 @@ class Model(ToolEvents):
              _text(context) if context else None, row[0]),
         )
 
+    def _permission_waits(self, session_id):
+        """The session's open permission waits, ``[id, started_at, tool_use_id, tool name, turn_id]``.
+
+        Every finished tool call asks: read once per batch, then kept up to
+        date where waits open and close (the rows are still written at once).
+        """
+        waits = self.permission.get(session_id)
+        if waits is None:
+            waits = self.permission[session_id] = [list(row) for row in self.conn.execute(
+                "select id, started_at, tool_use_id, context_before, turn_id from waits"
+                " where session_id = ? and kind = 'permission' and ended_at is null order by id",
+                (session_id,))]
+        return waits
+
     def _close_permission_waits(self, session_id, at, tool_use_id=None, tool_name=None):
-        conn = self.conn
+        waits = self._permission_waits(session_id)
+        if not waits:
+            return
         if tool_use_id is None and tool_name is None:
-            rows = conn.execute(
-                "select id, started_at from waits where session_id = ? and kind = 'permission'"
-                " and ended_at is null", (session_id,)).fetchall()
+            rows = list(waits)
         else:
-            rows = conn.execute(
-                "select w.id, w.started_at from waits w where w.session_id = ? and w.kind = 'permission'"
-                " and w.ended_at is null and (w.tool_use_id = ? or (w.tool_use_id is null and"
-                " w.context_before = ?))", (session_id, tool_use_id, tool_name)).fetchall()
-        for wait_id, started in rows:
+            rows = [w for w in waits if (tool_use_id is not None and w[2] == tool_use_id)
+                    or (w[2] is None and tool_name is not None and w[3] == tool_name)]
+        for row in rows:
+            waits.remove(row)
+            wait_id, started = row[0], row[1]
             end = max(at, started)
-            conn.execute(
+            self.conn.execute(
                 "update waits set ended_at = ?, duration_seconds = ? where id = ?",
                 (end, round(seconds_between(started, end), 6), wait_id),
             )
@@ -308,8 +326,7 @@ class Model(ToolEvents):
         if p.get("notification_type") != "permission_prompt":
             return
         # Versions before PermissionRequest: the prompt notice is the only sign.
-        if self.conn.execute("select 1 from waits where session_id = ? and kind = 'permission'"
-                             " and ended_at is null", (session_id,)).fetchone():
+        if self._permission_waits(session_id):
             return
         self.flush_pending(session_id)
         pending = self.conn.execute(
@@ -325,6 +342,9 @@ class Model(ToolEvents):
             " values (?, ?, 'permission', ?, ?, ?)",
             (session_id, turn[0] if turn else None, at, tool_use_id, tool_name),
         )
+        if session_id in self.permission:
+            self.permission[session_id].append([self.conn.last_insert_rowid(), at, tool_use_id, tool_name,
+                                                turn[0] if turn else None])
 
     def _transcript(self, session_id, path, agent_id=None):
         if self.on_transcript and isinstance(path, str) and path:

@@ -144,7 +144,7 @@ class ToolEvents:
         turn = store.turn_at(self.conn, session_id, at)
         gitops.record_operations(self.conn, session_id=session_id, turn_id=turn, tool_call_id=call_id,
                                  command=_text(command), result=_text(result) if result else None,
-                                 at=at)
+                                 at=at, ops=operations)
         if "commit" in operations and error is None and self.on_commit:
             project_id = self.conn.execute("select project_id from sessions where id = ?",
                                            (session_id,)).fetchone()[0]

@@ -87,7 +87,8 @@ def add_message(conn, *, uid, session_id, role, kind, content, created_at=None,
         " content_hash, created_at, model, source) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (uid, session_id, turn_id, agent_id, role, kind, content, digest, created_at, model, source),
     )
-    return db.scalar(conn, "select id from messages where uid = ?", (uid,))
+    # The triggers' own inserts (FTS, search queue) do not change it once they end.
+    return conn.last_insert_rowid()
 
 
 def turn_at(conn, session_id, at):

@@ -58,14 +58,15 @@ def _result_text(result):
     return text[:RESULT_MAX_CHARS]
 
 
-def record_operations(conn, *, session_id, turn_id, tool_call_id, command, result, at):
+def record_operations(conn, *, session_id, turn_id, tool_call_id, command, result, at, ops=None):
     """Insert one ``git_operations`` row per git operation of a Bash call.
 
     ``result`` is the Bash ``tool_response`` (dict with stdout/stderr), an
     error text, or None while the call runs. Re-recording the same call
     fills in what was missing and adds nothing. Returns the operations.
+    ``ops``: ``classify(command)`` when the caller already has it.
     """
-    ops = classify(command)
+    ops = classify(command) if ops is None else ops
     if not ops:
         return []
     text = _result_text(result)
