@@ -308,16 +308,10 @@ class Model(ToolEvents):
             )
 
     def on_PermissionRequest(self, session_id, event_id, at, p):
-        conn = self.conn
-        self.flush_pending(session_id)
         name = p.get("tool_name") if isinstance(p.get("tool_name"), str) else "?"
         # No tool_use_id on this event: it is the newest pending call of that
         # tool (with the same input when we can tell).
-        pending = conn.execute(
-            "select tool_use_id, input from tool_calls where session_id = ? and tool_name = ?"
-            " and status = 'pending' order by started_at desc, id desc limit 5",
-            (session_id, name),
-        ).fetchall()
+        pending = self._newest_pending(session_id, name, 5)
         wanted = self._input_json(p.get("tool_input"))
         match = next((r[0] for r in pending if r[1] == wanted), pending[0][0] if pending else None)
         self._open_permission_wait(session_id, at, match, name)

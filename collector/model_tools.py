@@ -70,6 +70,41 @@ class ToolEvents:
         for key in keys:
             self._write_call(self.pending.pop(key))
 
+    def _newest_pending(self, session_id, name, limit):
+        """``(tool_use_id, input)`` of the newest pending calls of a tool, newest first.
+
+        The same answer as writing the session's buffered calls and asking
+        the database, without writing them: a call asked about (a permission
+        dialog) then stays buffered and is written once, complete.
+        """
+        conn = self.conn
+        buffered = {k[1]: row for k, row in self.pending.items() if k[0] == session_id}
+        found = []
+        for use_id, tool_input, started, row_id in conn.execute(
+                "select tool_use_id, input, started_at, id from tool_calls where session_id = ? and tool_name = ?"
+                " and status = 'pending' order by started_at desc, id desc limit ?",
+                (session_id, name, limit + len(buffered))):
+            if use_id not in buffered:
+                found.append(((started or "", 0, row_id), use_id, tool_input))
+        if buffered:
+            # A buffered call whose id is already stored (read from a transcript
+            # first) would update that row: its start, its input if it has none;
+            # the row keeps its name and status.
+            stored = conn.execute(
+                "select tool_use_id, input, status, tool_name, id from tool_calls where session_id = ?"
+                " and tool_use_id in (%s)" % ",".join("?" * len(buffered)), (session_id, *buffered)).fetchall()
+            for use_id, tool_input, status, tool_name, row_id in stored:
+                if status == "pending" and tool_name == name:
+                    row = buffered[use_id]
+                    found.append(((row["started_at"] or "", 0, row_id), use_id,
+                                  tool_input if tool_input is not None else row["input"]))
+            known = {r[0] for r in stored}
+            for order, (use_id, row) in enumerate(buffered.items()):
+                if use_id not in known and row["tool_name"] == name:
+                    found.append(((row["started_at"] or "", 1, order), use_id, row["input"]))
+        found.sort(key=lambda f: f[0], reverse=True)
+        return [(use_id, tool_input) for _, use_id, tool_input in found[:limit]]
+
     def on_PostToolUse(self, session_id, event_id, at, p):
         self._finish_tool(session_id, at, p, "ok", None)
 
