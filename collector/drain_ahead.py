@@ -135,10 +135,11 @@ class Ahead(Local):
             raise ValueError("drain worker read a different spool")
         out = []
         loads = orjson.loads
-        for (_, _, _, line), (event_id, text) in zip(batch, results):
+        for (_, _, _, line), (event_id, text, same) in zip(batch, results):
             if event_id != line.id:
                 raise ValueError("drain worker read a different spool")
-            out.append(None if text is None else (loads(text), text))
+            # Nothing redacted (the usual case): the payload this process parsed is the one.
+            out.append(None if text is None else (line.payload if same else loads(text), text))
         self.taken += 1
         return out
 
@@ -196,7 +197,7 @@ def _canonical(text):
 
 def serve():
     """The worker: reads (privacy, files, dir, batch size) from stdin, then writes
-    ``<dir>/<n>.pickle`` for each batch (``[(event id, payload JSON or None)]``)
+    ``<dir>/<n>.pickle`` for each batch (``[(event id, payload JSON or None, unchanged)]``)
     and one byte on stdout, staying at most AHEAD batches ahead of the drain."""
     tasks = sys.stdin.buffer
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=0)
@@ -209,7 +210,10 @@ def serve():
         results = []
         for _, _, _, line in events[start:start + size]:
             prepared = prepare(privacy, line)
-            results.append((line.id, None if prepared is None else prepared[1]))
+            if prepared is None:
+                results.append((line.id, None, False))
+            else:
+                results.append((line.id, prepared[1], prepared[0] is line.payload))
         name = os.path.join(directory, "%d.pickle" % index)
         with open(name + ".part", "wb") as f:
             pickle.dump(results, f, protocol=pickle.HIGHEST_PROTOCOL)
