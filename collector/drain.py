@@ -33,6 +33,10 @@ REDACTED_MARK = "[redacted]"
 #: that readers (API, Datasette) never wait long for the write lock.
 BATCH_SIZE = 2000
 
+#: WAL pages (4 KiB) between checkpoints while a backlog drains (SQLite's
+#: default is 1000): fewer copies of the pages every batch touches again.
+BACKLOG_CHECKPOINT_PAGES = 10000
+
 
 @dataclasses.dataclass
 class DrainStats:
@@ -76,9 +80,17 @@ class Drainer:
             events = read_events(files, lambda raw, reason, path: self._bad(raw, reason, path, stats))
             stats.files += len(files)
             stats.lines += len(events) + stats.bad_lines
-            for index, start in enumerate(range(0, len(events), BATCH_SIZE)):
-                batch = events[start:start + BATCH_SIZE]
-                self._apply_batch(batch, ahead.batch(index, batch), stats)
+            # A backlog rewrites the same recent pages batch after batch: copied
+            # back to the database once at the end, not after every few batches.
+            checkpoint = self.conn.execute("pragma wal_autocheckpoint").fetchone()[0]
+            if len(events) > BATCH_SIZE and 0 < checkpoint < BACKLOG_CHECKPOINT_PAGES:
+                self.conn.execute("pragma wal_autocheckpoint=%d" % BACKLOG_CHECKPOINT_PAGES)
+            try:
+                for index, start in enumerate(range(0, len(events), BATCH_SIZE)):
+                    batch = events[start:start + BATCH_SIZE]
+                    self._apply_batch(batch, ahead.batch(index, batch), stats)
+            finally:
+                self.conn.execute("pragma wal_autocheckpoint=%d" % checkpoint)
         finally:
             ahead.close()
         for path in files:
