@@ -311,7 +311,7 @@ class Model(ToolEvents):
         name = p.get("tool_name") if isinstance(p.get("tool_name"), str) else "?"
         # No tool_use_id on this event: it is the newest pending call of that
         # tool (with the same input when we can tell).
-        pending = self._newest_pending(session_id, name, 5)
+        pending = self._newest_pending(session_id, (name,), 5)
         wanted = self._input_json(p.get("tool_input"))
         match = next((r[0] for r in pending if r[1] == wanted), pending[0][0] if pending else None)
         self._open_permission_wait(session_id, at, match, name)

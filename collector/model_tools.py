@@ -70,40 +70,43 @@ class ToolEvents:
         for key in keys:
             self._write_call(self.pending.pop(key))
 
-    def _newest_pending(self, session_id, name, limit):
-        """``(tool_use_id, input)`` of the newest pending calls of a tool, newest first.
+    def _newest_pending(self, session_id, names, limit):
+        """``(tool_use_id, input, turn_id)`` of the newest pending calls of some tools, newest first.
 
         The same answer as writing the session's buffered calls and asking
         the database, without writing them: a call asked about (a permission
-        dialog) then stays buffered and is written once, complete.
+        dialog, a subagent's launcher) then stays buffered and is written
+        once, complete.
         """
         conn = self.conn
         buffered = {k[1]: row for k, row in self.pending.items() if k[0] == session_id}
+        marks = ",".join("?" * len(names))
         found = []
-        for use_id, tool_input, started, row_id in conn.execute(
-                "select tool_use_id, input, started_at, id from tool_calls where session_id = ? and tool_name = ?"
-                " and status = 'pending' order by started_at desc, id desc limit ?",
-                (session_id, name, limit + len(buffered))):
+        for use_id, tool_input, turn_id, started, row_id in conn.execute(
+                "select tool_use_id, input, turn_id, started_at, id from tool_calls where session_id = ?"
+                " and tool_name in (%s) and status = 'pending' order by started_at desc, id desc limit ?" % marks,
+                (session_id, *names, limit + len(buffered))):
             if use_id not in buffered:
-                found.append(((started or "", 0, row_id), use_id, tool_input))
+                found.append(((started or "", 0, row_id), use_id, tool_input, turn_id))
         if buffered:
             # A buffered call whose id is already stored (read from a transcript
-            # first) would update that row: its start, its input if it has none;
-            # the row keeps its name and status.
+            # first) would update that row: its start, its input and turn if it
+            # has none; the row keeps its name and status.
             stored = conn.execute(
-                "select tool_use_id, input, status, tool_name, id from tool_calls where session_id = ?"
+                "select tool_use_id, input, turn_id, status, tool_name, id from tool_calls where session_id = ?"
                 " and tool_use_id in (%s)" % ",".join("?" * len(buffered)), (session_id, *buffered)).fetchall()
-            for use_id, tool_input, status, tool_name, row_id in stored:
-                if status == "pending" and tool_name == name:
+            for use_id, tool_input, turn_id, status, tool_name, row_id in stored:
+                if status == "pending" and tool_name in names:
                     row = buffered[use_id]
                     found.append(((row["started_at"] or "", 0, row_id), use_id,
-                                  tool_input if tool_input is not None else row["input"]))
+                                  tool_input if tool_input is not None else row["input"],
+                                  turn_id if turn_id is not None else row["turn_id"]))
             known = {r[0] for r in stored}
             for order, (use_id, row) in enumerate(buffered.items()):
-                if use_id not in known and row["tool_name"] == name:
-                    found.append(((row["started_at"] or "", 1, order), use_id, row["input"]))
+                if use_id not in known and row["tool_name"] in names:
+                    found.append(((row["started_at"] or "", 1, order), use_id, row["input"], row["turn_id"]))
         found.sort(key=lambda f: f[0], reverse=True)
-        return [(use_id, tool_input) for _, use_id, tool_input in found[:limit]]
+        return [f[1:] for f in found[:limit]]
 
     def on_PostToolUse(self, session_id, event_id, at, p):
         self._finish_tool(session_id, at, p, "ok", None)
@@ -191,10 +194,8 @@ class ToolEvents:
         agent_id = _str(p.get("agent_id"))
         if not agent_id:
             return
-        self.flush_pending(session_id)
-        launcher = self.conn.execute(
-            "select tool_use_id, turn_id from tool_calls where session_id = ? and tool_name in ('Agent', 'Task')"
-            " and status = 'pending' order by started_at desc limit 1", (session_id,)).fetchone()
+        found = self._newest_pending(session_id, ("Agent", "Task"), 1)
+        launcher = (found[0][0], found[0][2]) if found else None
         turn = self._open_turn(session_id)
         self.conn.execute(
             "insert into agents (session_id, turn_id, agent_id, agent_type, tool_use_id, started_at)"
