@@ -69,6 +69,7 @@ class Drainer:
         sync(conn)
         self._pending_transcripts = {}
         self._pending_commits = {}
+        self._git_ops = {}
 
     def drain_once(self):
         stats = DrainStats()
@@ -88,7 +89,9 @@ class Drainer:
             try:
                 for index, start in enumerate(range(0, len(events), BATCH_SIZE)):
                     batch = events[start:start + BATCH_SIZE]
-                    self._apply_batch(batch, ahead.batch(index, batch), stats)
+                    prepared = ahead.batch(index, batch)
+                    self._git_ops = ahead.git_ops  # git commands the worker already classified
+                    self._apply_batch(batch, prepared, stats)
             finally:
                 self.conn.execute("pragma wal_autocheckpoint=%d" % checkpoint)
         finally:
@@ -161,6 +164,7 @@ class Drainer:
         conn = self.conn
         counts = dict.fromkeys(("events", "duplicates", "skipped", "failed", "transcripts"), 0)
         model = Model(conn, self.config, on_commit=self._commit_seen, on_transcript=self._transcript_seen)
+        model.git_ops = self._git_ops
         self._pending_transcripts = {}
         self._pending_commits = {}
         with db.write_transaction(conn):

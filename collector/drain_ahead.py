@@ -62,6 +62,8 @@ class Local:
     def __init__(self, privacy):
         self.privacy = privacy
 
+    git_ops = {}
+
     def batch(self, index, batch):
         return [prepare(self.privacy, line) for _, _, _, line in batch]
 
@@ -87,6 +89,7 @@ class Ahead(Local):
         self.ready = 0      # results announced and not yet taken
         self.next = 0       # the batch of the worker's next result
         self.taken = 0      # batches the worker prepared and the drain used
+        self.git_ops = {}   # command -> its git operations, for the last batch
         try:
             self.worker.stdin.write(pickle.dumps((privacy, list(files), self.dir, batch_size),
                                                  protocol=pickle.HIGHEST_PROTOCOL))
@@ -94,6 +97,7 @@ class Ahead(Local):
             self._stop()
 
     def batch(self, index, batch):
+        self.git_ops = {}
         if self.worker is not None:
             try:
                 ready = self._take(index, batch)
@@ -131,6 +135,7 @@ class Ahead(Local):
                 pass  # the worker is done: every batch is written
             if number == index:
                 break
+        results, self.git_ops = results
         if len(results) != len(batch):
             raise ValueError("drain worker read a different spool")
         out = []
@@ -199,6 +204,9 @@ def serve():
     """The worker: reads (privacy, files, dir, batch size) from stdin, then writes
     ``<dir>/<n>.pickle`` for each batch (``[(event id, payload JSON or None, unchanged)]``)
     and one byte on stdout, staying at most AHEAD batches ahead of the drain."""
+    from . import gitops
+    from .model_tools import git_command
+
     tasks = sys.stdin.buffer
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=0)
     sys.stdout = sys.stderr  # a stray print must not corrupt the protocol
@@ -207,15 +215,20 @@ def serve():
     for index, start in enumerate(range(0, len(events), size)):
         if index >= AHEAD and not tasks.read(1):
             return  # the drain finished or died: stop
-        results = []
+        results, git_ops = [], {}
         for _, _, _, line in events[start:start + size]:
             prepared = prepare(privacy, line)
             if prepared is None:
                 results.append((line.id, None, False))
-            else:
-                results.append((line.id, prepared[1], prepared[0] is line.payload))
+                continue
+            results.append((line.id, prepared[1], prepared[0] is line.payload))
+            # Parsing shell commands is pure work: done here, the drain only looks it up.
+            name = prepared[0].get("hook_event_name")
+            command = git_command(prepared[0]) if name in ("PostToolUse", "PostToolUseFailure") else None
+            if command is not None and command not in git_ops:
+                git_ops[command] = gitops.classify(command)
         name = os.path.join(directory, "%d.pickle" % index)
         with open(name + ".part", "wb") as f:
-            pickle.dump(results, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((results, git_ops), f, protocol=pickle.HIGHEST_PROTOCOL)
         os.rename(name + ".part", name)
         out.write(b".")

@@ -40,6 +40,7 @@ class Model(ToolEvents):
         self.pending = {}                   # (session_id, tool_use_id) -> started call
         self.turns = {}                     # session_id -> (id, started_at) of its open turn, or None
         self.permission = {}                # session_id -> its open permission waits (see _permission_waits)
+        self.git_ops = {}                   # command -> gitops.classify(command), when known already
 
     def forget(self):
         """Drop what was read from the database (after a rolled-back event)."""

@@ -165,15 +165,16 @@ class ToolEvents:
                 (call_id, session_id, path, op, added if status == "ok" else 0,
                  removed if status == "ok" else 0, at),
             )
-        command = tool_input.get("command") if isinstance(tool_input, dict) else None
-        # Cheap test first: the shell parser only runs on commands that mention git.
-        if name in ("Bash", "bash") and isinstance(command, str) and "git" in command:
+        command = git_command(p)
+        if command is not None:
             self._git(session_id, call_id, command, response, error, at)
 
     def _git(self, session_id, call_id, command, response, error, at):
         from . import gitops
 
-        operations = gitops.classify(command)
+        operations = self.git_ops.get(command)
+        if operations is None:
+            operations = gitops.classify(command)
         if not operations:
             return
         result = error
@@ -226,6 +227,19 @@ class ToolEvents:
                               turn_id=turn[0] if turn else None, agent_id=agent_id)
         if path:
             self._transcript(session_id, path, agent_id)
+
+
+def git_command(p):
+    """The command of a finished Bash call when it may run git, else None.
+
+    Cheap test first: the shell parser only runs on commands that mention git.
+    """
+    name = p.get("tool_name")
+    tool_input = p.get("tool_input")
+    command = tool_input.get("command") if isinstance(tool_input, dict) else None
+    if name in ("Bash", "bash") and isinstance(command, str) and "git" in command:
+        return command
+    return None
 
 
 def _text(value):
