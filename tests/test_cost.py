@@ -13,6 +13,7 @@ from collector import config as config_mod
 from collector.analytics import filters, tokens
 
 from conftest import TRANSCRIPTS
+from test_tokens_ccusage import ccusage_or_skip
 
 #: ccusage@17.2.1's per-model totals on the same files (input, output, cache write, cache read),
 #: summed over its ``session --json`` model breakdowns. Output is ccusage's first-seen count; we
@@ -59,8 +60,8 @@ def test_token_totals_per_model_equal_ccusage_for_input_and_cache(conn):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not shutil.which("npx"), reason="needs npx for ccusage")
 def test_token_totals_agree_with_ccusage_run_on_the_same_files(conn, tmp_path):
+    binary = ccusage_or_skip()  # fails under CI when ccusage is missing
     claude = tmp_path / "claude"
     for path in transcript_files():
         rel = os.path.relpath(path, TRANSCRIPTS)
@@ -68,10 +69,9 @@ def test_token_totals_agree_with_ccusage_run_on_the_same_files(conn, tmp_path):
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, target)
     env = dict(os.environ, CLAUDE_CONFIG_DIR=str(claude))
-    done = subprocess.run(["npx", "-y", "ccusage@17.2.1", "session", "--json", "--offline"],
+    done = subprocess.run([binary, "session", "--json", "--offline"],
                           env=env, capture_output=True, text=True, timeout=300)
-    if done.returncode != 0:
-        pytest.skip("ccusage did not run here: %s" % done.stderr[-300:])
+    assert done.returncode == 0, done.stderr[-300:]
     theirs = {}
     for session in json.loads(done.stdout)["sessions"]:
         for m in session["modelBreakdowns"]:
