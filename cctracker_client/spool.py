@@ -340,14 +340,25 @@ def keep_error(raw, reason, base=None):
         _os.urandom(3).hex(),
     )
     path = join(directory, stamp + ERROR_SUFFIX)
-    fd = _os.open(path, _os.O_WRONLY | _os.O_CREAT | _os.O_EXCL, FILE_MODE)
+    _write_error(path, raw, reason, _os.O_EXCL)
+    return path
+
+
+def replace_error(path, raw, reason):
+    """Rewrite a kept error file (atomically: a temp file, then a rename)."""
+    tmp = path + ".tmp"
+    _write_error(tmp, raw, reason, _os.O_TRUNC)
+    _os.rename(tmp, path)
+
+
+def _write_error(path, raw, reason, mode):
+    fd = _os.open(path, _os.O_WRONLY | _os.O_CREAT | mode, FILE_MODE)
     try:
         reason = reason.replace("\n", " ")
         _write_all(fd, ERROR_REASON_PREFIX + reason.encode("utf-8", "replace") + b"\n")
         _write_all(fd, raw if isinstance(raw, bytes) else str(raw).encode("utf-8", "replace"))
     finally:
         _os.close(fd)
-    return path
 
 
 def read_error(path):

@@ -58,9 +58,8 @@ class Drainer:
     """Drains the spool under ``config.home`` into an open connection."""
 
     def __init__(self, conn, config, privacy=None):
-        from .privacy import Privacy
-
         from .pricing import sync
+        from .privacy import Privacy
 
         self.conn = conn
         self.config = config
@@ -129,13 +128,8 @@ class Drainer:
                 continue
             if reason is not None and reason.endswith(REDACTED_MARK):
                 continue
-            text = redact_text(raw.decode("utf-8", "replace"))
-            tmp = path + ".tmp"
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, spool.FILE_MODE)
-            with os.fdopen(fd, "wb") as f:
-                f.write(spool.ERROR_REASON_PREFIX + ("%s %s" % (reason or "unknown", REDACTED_MARK)).encode()
-                        + b"\n" + text.encode("utf-8"))
-            os.replace(tmp, path)
+            spool.replace_error(path, redact_text(raw.decode("utf-8", "replace")).encode("utf-8"),
+                                "%s %s" % (reason or "unknown", REDACTED_MARK))
             done += 1
         return done
 
