@@ -34,6 +34,26 @@ create table model_prices (
 # The rule is explained in pricing.MATCH_SQL, which applies it to one id.
 _REST = "substr(lower(u.model), instr(lower(u.model), p.match) + length(p.match))"
 
+# The totals columns session_summary and daily_activity both end with (same
+# subquery aliases in both): written once so the two cannot drift apart.
+_TOTALS = """    coalesce(tc.ok, 0) as tool_successes,
+    coalesce(tc.failures, 0) as tool_failures,
+    coalesce(f.touched, 0) as files_touched,
+    coalesce(f.modified, 0) as files_modified,
+    coalesce(f.added, 0) as lines_added,
+    coalesce(f.removed, 0) as lines_removed,
+    coalesce(c.commits, 0) as commits,
+    coalesce(c.added, 0) as commit_lines_added,
+    coalesce(c.removed, 0) as commit_lines_removed,
+    coalesce(k.input, 0) as input_tokens,
+    coalesce(k.output, 0) as output_tokens,
+    coalesce(k.cache_creation, 0) as cache_creation_tokens,
+    coalesce(k.cache_read, 0) as cache_read_tokens,
+    coalesce(k.total, 0) as total_tokens,
+    round(k.cost, 6) as cost_usd,
+    coalesce(k.unpriced, 0) as unpriced_requests
+"""
+
 VIEWS = {
     "model_price_match": """
 select u.model, (
@@ -134,23 +154,7 @@ select s.id as session_id, s.session_uuid, s.project_id, p.name as project_name,
     coalesce(tu.interrupted, 0) as interrupted_turns,
     coalesce(m.prompts, 0) as prompts,
     coalesce(tc.tool_calls, 0) as tool_calls,
-    coalesce(tc.ok, 0) as tool_successes,
-    coalesce(tc.failures, 0) as tool_failures,
-    coalesce(f.touched, 0) as files_touched,
-    coalesce(f.modified, 0) as files_modified,
-    coalesce(f.added, 0) as lines_added,
-    coalesce(f.removed, 0) as lines_removed,
-    coalesce(c.commits, 0) as commits,
-    coalesce(c.added, 0) as commit_lines_added,
-    coalesce(c.removed, 0) as commit_lines_removed,
-    coalesce(k.input, 0) as input_tokens,
-    coalesce(k.output, 0) as output_tokens,
-    coalesce(k.cache_creation, 0) as cache_creation_tokens,
-    coalesce(k.cache_read, 0) as cache_read_tokens,
-    coalesce(k.total, 0) as total_tokens,
-    round(k.cost, 6) as cost_usd,
-    coalesce(k.unpriced, 0) as unpriced_requests
-from sessions s
+""" + _TOTALS + """from sessions s
 left join projects p on p.id = s.project_id
 left join tu on tu.session_id = s.id
 left join w on w.session_id = s.id
@@ -228,23 +232,7 @@ select keys.day, keys.project_id, p.name as project_name,
     coalesce(tu.turns, 0) as turns,
     coalesce(m.prompts, 0) as prompts,
     coalesce(tc.calls, 0) as tool_calls,
-    coalesce(tc.ok, 0) as tool_successes,
-    coalesce(tc.failures, 0) as tool_failures,
-    coalesce(f.touched, 0) as files_touched,
-    coalesce(f.modified, 0) as files_modified,
-    coalesce(f.added, 0) as lines_added,
-    coalesce(f.removed, 0) as lines_removed,
-    coalesce(c.commits, 0) as commits,
-    coalesce(c.added, 0) as commit_lines_added,
-    coalesce(c.removed, 0) as commit_lines_removed,
-    coalesce(k.input, 0) as input_tokens,
-    coalesce(k.output, 0) as output_tokens,
-    coalesce(k.cache_creation, 0) as cache_creation_tokens,
-    coalesce(k.cache_read, 0) as cache_read_tokens,
-    coalesce(k.total, 0) as total_tokens,
-    round(k.cost, 6) as cost_usd,
-    coalesce(k.unpriced, 0) as unpriced_requests
-from keys
+""" + _TOTALS + """from keys
 left join projects p on p.id = keys.project_id
 left join s on s.day is keys.day and s.project_id is keys.project_id
 left join tu on tu.day is keys.day and tu.project_id is keys.project_id
