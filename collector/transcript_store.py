@@ -11,19 +11,22 @@ keeps its hook values and turns (transcript rows attach to them by time); a
 session only known from its transcript (``source='import'``) gets its turns
 from the real prompts. Tool calls are keyed by ``(session, tool_use_id)`` and
 token usage by ``(message.id, requestId)``, so nothing is counted twice.
+This module owns offsets, sessions, turns and the order of the writes; the
+row writers for tool calls, subagents, messages and usage are in
+:mod:`collector.transcript_rows`.
 """
 
 import bisect
 import time
 from datetime import datetime, timedelta
 
-import orjson
-
 from cctracker_client.spool import format_time
 
-from . import store, tools, transcripts
+from . import store, transcripts
 from .privacy import Privacy
-from .transcript_prepare import FILE_TOOLS, prepare, read_file
+from .transcript_prepare import prepare, read_file
+# ``Pending`` is also used as ``transcript_store.Pending`` by the importer.
+from .transcript_rows import Pending, write_agents, write_messages, write_tool_calls, write_usage
 
 #: A transcript prompt line and the hook's UserPromptSubmit for it are a few
 #: milliseconds apart, in either order; this much slack finds the hook's turn.
@@ -129,39 +132,12 @@ def write_batch(conn, batch, stats, *, path=None, is_agent_file=False,
         state["starts"] = [t[0] for t in state["turns"]]
     resolver = _TurnResolver(conn, sessions, batch)
     held = Pending() if pending is None else pending
-    _tool_calls(conn, batch, sessions, resolver, stats, held)
-    _agents(conn, batch, sessions, resolver, path if is_agent_file else None, stats)
-    _messages(conn, batch, sessions, resolver, stats, held)
-    _usage(batch, sessions, stats, held)
+    write_tool_calls(conn, batch, sessions, resolver, stats, held)
+    write_agents(conn, batch, sessions, resolver, path if is_agent_file else None, stats)
+    write_messages(conn, batch, sessions, resolver, stats, held)
+    write_usage(batch, sessions, stats, held)
     if pending is None:
         stats["messages"] += held.flush(conn)
-
-
-class Pending:
-    """Message, token usage and file operation rows held back to be written
-    together (nothing reads them back while a file is stored): thousands of
-    rows per statement keep each index's pages in the CPU cache, where a few
-    dozen per file, between other tables' writes, do not."""
-
-    #: Rows held before the importer flushes.
-    LIMIT = 20000
-
-    def __init__(self):
-        self.messages, self.usage, self.files = [], [], []
-
-    def __len__(self):
-        return len(self.messages) + len(self.usage) + len(self.files)
-
-    def flush(self, conn):
-        """Write the rows held; returns how many messages were new."""
-        new = len(list(conn.executemany(MESSAGE_INSERT, self.messages))) if self.messages else 0
-        if self.usage:
-            conn.executemany(USAGE_UPSERT, self.usage)
-        if self.files:
-            conn.executemany(FILE_INSERT, self.files)
-        for rows in (self.messages, self.usage, self.files):
-            rows.clear()  # in place: callers hold these lists
-        return new
 
 
 # -- sessions and turns ----------------------------------------------------------------------
@@ -304,183 +280,3 @@ def _shift(at, seconds):
     except ValueError:
         return at
     return moved.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-# -- tool calls, agents, messages, usage -----------------------------------------------------
-
-# Not UPSERTs: SQLite would apply an UPSERT's conflict policy to the
-# ``insert or ignore`` inside the search triggers (m002), which then fail.
-TOOL_INSERT = (
-    "insert or ignore into tool_calls (session_id, turn_id, agent_id, tool_use_id, tool_name,"
-    " mcp_server, mcp_tool, started_at, ended_at, duration_ms, status, error, summary, input, source)"
-    " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'transcript') returning id, tool_use_id"
-)
-
-# A call the hooks (or an earlier read) stored: fill in only what it lacks.
-TOOL_FILL = (
-    "update tool_calls set turn_id = coalesce(turn_id, ?2), agent_id = coalesce(agent_id, ?3),"
-    " started_at = coalesce(started_at, ?4), ended_at = coalesce(ended_at, ?5),"
-    " duration_ms = coalesce(duration_ms, ?6),"
-    " status = case when status = 'pending' and ?7 != 'pending' then ?7 else status end,"
-    " error = coalesce(error, ?8), summary = coalesce(summary, ?9), input = coalesce(input, ?10)"
-    " where id = ?1 and (turn_id is null and ?2 is not null or agent_id is null and ?3 is not null"
-    " or started_at is null and ?4 is not null or ended_at is null and ?5 is not null"
-    " or duration_ms is null and ?6 is not null or status = 'pending' and ?7 != 'pending'"
-    " or error is null and ?8 is not null or summary is null and ?9 is not null"
-    " or input is null and ?10 is not null)"
-)
-
-RESULT_UPDATE = (
-    "update tool_calls set ended_at = coalesce(ended_at, ?),"
-    " duration_ms = coalesce(duration_ms, max(0, round((julianday(?) - julianday(started_at)) * 86400000))),"
-    " status = case when status = 'pending' then ? else status end, error = coalesce(error, ?)"
-    " where session_id = ? and tool_use_id = ? returning id, tool_name, input"
-)
-
-
-def _tool_calls(conn, batch, sessions, resolver, stats, held):
-    rows = []
-    late = []  # results whose call was read in an earlier pass
-    for tool_use_id, call in batch.tool_calls.items():
-        state = sessions.get(call.get("session"))
-        if state is None:
-            continue
-        row = call.get("row")
-        if row is None:
-            late.append((tool_use_id, call, state))
-            continue
-        rows.append((state["id"], resolver.turn(call["session"], row[0], row[5])) + row)
-    ids = {}
-    if rows:
-        for row_id, tool_use_id in conn.executemany(TOOL_INSERT, rows):
-            ids[tool_use_id] = row_id
-        for row in rows:
-            if row[3] in ids:
-                continue
-            found = conn.execute("select id from tool_calls where session_id = ? and tool_use_id = ?",
-                                 (row[0], row[3])).fetchone()
-            ids[row[3]] = found[0]
-            conn.execute(TOOL_FILL, (found[0], row[1], row[2], row[7], row[8], row[9], row[10],
-                                     row[11], row[12], row[13]))
-    stats["tool_calls"] += len(rows)
-    files = held.files
-    for tool_use_id, row_id in ids.items():
-        call = batch.tool_calls[tool_use_id]
-        if call.get("files"):
-            session_id, at = sessions[call["session"]]["id"], call.get("ended_at")
-            for path, operation, added, removed in call["files"]:
-                files.append((row_id, session_id, path, operation, added, removed, at))
-    for tool_use_id, call, state in late:
-        found = conn.execute(RESULT_UPDATE, (
-            call.get("ended_at"), call.get("ended_at"), call.get("status"), call.get("error"),
-            state["id"], tool_use_id)).fetchall()
-        if not found:
-            stats["skipped"]["orphan_tool_result"] = stats["skipped"].get("orphan_tool_result", 0) + 1
-            continue
-        row_id, name, raw_input = found[0]
-        stats["tool_calls"] += 1
-        if call.get("status") == "ok" and name in FILE_TOOLS and raw_input:
-            _file_rows(files, row_id, state["id"], name, orjson.loads(raw_input),
-                       call.get("response"), call.get("ended_at"))
-
-FILE_INSERT = (
-    "insert or ignore into file_operations (tool_call_id, session_id, path, operation,"
-    " lines_added, lines_removed, at) values (?, ?, ?, ?, ?, ?, ?)"
-)
-
-
-def _file_rows(out, tool_call_id, session_id, name, tool_input, response, at):
-    for path, operation, added, removed in tools.file_operations(name, tool_input, response):
-        out.append((tool_call_id, session_id, path, operation, added, removed, at))
-
-
-def _agents(conn, batch, sessions, resolver, agent_path, stats):
-    rows = []
-    for (session_uuid, agent_id), record in batch.agents.items():
-        state = sessions.get(session_uuid)
-        if state is None:
-            continue
-        agent_type = "compact" if agent_id.startswith("acompact") else None
-        call = batch.tool_calls.get(record.get("tool_use_id") or "")
-        if call:
-            agent_type = call.get("subagent_type") or agent_type
-        rows.append((state["id"], resolver.for_agent(session_uuid, agent_id, record.get("started_at")),
-                     agent_id, agent_type, record.get("tool_use_id"), record.get("started_at"),
-                     record.get("ended_at"), agent_path, record.get("last_message")))
-    if not rows:
-        return
-    conn.executemany(
-        "insert into agents (session_id, turn_id, agent_id, agent_type, tool_use_id, started_at,"
-        " ended_at, transcript_path, last_message) values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " on conflict(session_id, agent_id) do update set"
-        " turn_id = coalesce(turn_id, excluded.turn_id),"
-        " agent_type = coalesce(agent_type, excluded.agent_type),"
-        " tool_use_id = coalesce(tool_use_id, excluded.tool_use_id),"
-        " started_at = min(coalesce(started_at, excluded.started_at),"
-        "   coalesce(excluded.started_at, started_at)),"
-        " ended_at = max(coalesce(ended_at, excluded.ended_at), coalesce(excluded.ended_at, ended_at)),"
-        " transcript_path = coalesce(transcript_path, excluded.transcript_path),"
-        " last_message = coalesce(excluded.last_message, last_message)", rows)
-    # The launching call names the agent type; it may have been read in another file.
-    conn.execute(
-        "update agents set agent_type = (select json_extract(t.input, '$.subagent_type')"
-        " from tool_calls t where t.session_id = agents.session_id"
-        " and t.tool_use_id = agents.tool_use_id)"
-        " where agent_type is null and tool_use_id is not null and session_id in (%s)"
-        % ",".join(str(s["id"]) for s in sessions.values()))
-    stats["agents"] += len(rows)
-
-
-MESSAGE_INSERT = (
-    "insert or ignore into messages (uid, session_id, turn_id, agent_id, role, kind, content, content_hash,"
-    " created_at, model, source) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'transcript')"
-    " returning id"
-)
-
-
-def _messages(conn, batch, sessions, resolver, stats, held):
-    fast = held.messages
-    hooked = {}
-    for uid, session_uuid, agent_id, role, kind, content, at, model, digest in batch.messages:
-        state = sessions.get(session_uuid)
-        if state is None:
-            continue
-        sid = state["id"]
-        if sid not in hooked:
-            # Only a session that hooks also wrote to can hold a second copy of a message.
-            hooked[sid] = conn.execute(
-                "select 1 from messages where session_id = ? and source = 'hook' limit 1",
-                (sid,)).fetchone() is not None
-        turn_id = resolver.turn(session_uuid, agent_id, at, slack=kind == "prompt")
-        if hooked[sid]:
-            if held.messages:
-                stats["messages"] += held.flush(conn)  # add_message must see every earlier copy
-            before = conn.execute("select 1 from messages where uid = ?", (uid,)).fetchone()
-            row_id = store.add_message(conn, uid=uid, session_id=sid, role=role, kind=kind,
-                                       content=content, created_at=at, turn_id=turn_id,
-                                       agent_id=agent_id, model=model, source="transcript")
-            stats["messages"] += int(before is None and row_id is not None)
-        else:
-            fast.append((uid, sid, turn_id, agent_id, role, kind, content, digest, at, model))
-
-
-USAGE_UPSERT = (
-    "insert into token_usage (session_id, agent_id, message_id, request_id, model, input_tokens,"
-    " output_tokens, cache_creation_tokens, cache_read_tokens, at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    " on conflict(message_id, request_id) do update set"
-    " output_tokens = max(output_tokens, excluded.output_tokens)"
-    " where excluded.output_tokens > output_tokens"
-)
-
-
-def _usage(batch, sessions, stats, held):
-    rows = held.usage
-    before = len(rows)
-    for (message_id, request_id), (session_uuid, agent_id, model, inp, out, cc, cr, at) \
-            in batch.usage.items():
-        state = sessions.get(session_uuid)
-        if state is None and session_uuid in batch.sessions:
-            continue  # an excluded project's session
-        rows.append((state["id"] if state else None, agent_id, message_id, request_id, model,
-                     inp, out, cc, cr, at))
-    stats["usage_rows"] += len(rows) - before
