@@ -43,6 +43,14 @@ def _cache(conn):
     conn.execute("pragma cache_size=-65536")
 
 
+def _temp_store(conn):
+    # A write with triggers keeps a statement journal of every page it
+    # changes; past 64 KB SQLite spills it to a temporary file, created and
+    # removed per statement (a third of a tool call's insert). In memory it
+    # is cheap, and no message text lands in a temp file outside the data dir.
+    conn.execute("pragma temp_store=memory")
+
+
 def _busy(conn):
     conn.set_busy_timeout(BUSY_TIMEOUT_MS)
 
@@ -53,7 +61,7 @@ def _no_dqs(conn):
 
 
 # Pragmas go one per execute (several in one string are not all applied).
-SETUP = (_busy, _wal, _synchronous, _foreign_keys, _no_dqs, _cache)
+SETUP = (_busy, _wal, _synchronous, _foreign_keys, _no_dqs, _cache, _temp_store)
 
 
 def connect(path=None, readonly=False, migrate=True):

@@ -38,6 +38,10 @@ BATCH_SIZE = 2000
 BACKLOG_CHECKPOINT_PAGES = 10000
 
 
+class _AlreadyStored(Exception):
+    """Some raw events of a batch were in the database already (a re-run)."""
+
+
 @dataclasses.dataclass
 class DrainStats:
     files: int = 0
@@ -190,34 +194,50 @@ class Drainer:
         """Insert the batch's raw events at once; returns the new ones to apply, in order.
 
         ``prepared`` holds each event's redacted payload and its JSON (None:
-        an excluded project). One query per chunk finds the ids already
-        stored (none, unless a crashed drain is being re-run), then one
-        ``executemany`` writes the rest.
+        an excluded project). Ids already stored exist only when a crashed
+        drain is re-run: the batch is first inserted as if all were new, and
+        only if fewer rows went in is it undone and split by a lookup.
         """
         conn = self.conn
-        kept = [(line, at, ready) for (at, _, _, line), ready in zip(batch, prepared) if ready is not None]
-        counts["skipped"] += len(batch) - len(kept)
+        kept, seen = [], set()
+        for (at, _, _, line), ready in zip(batch, prepared):
+            if ready is None:
+                counts["skipped"] += 1
+            elif line.id in seen:
+                counts["duplicates"] += 1  # the same line twice in the spool counts once
+            else:
+                seen.add(line.id)
+                kept.append((line, at, ready))
+        try:
+            with conn:  # a savepoint, undone when some ids were stored before
+                before = conn.total_changes()
+                self._insert_raw(kept)
+                if conn.total_changes() - before != len(kept):
+                    raise _AlreadyStored
+            return [(line.id, at, payload, line.project_dir) for line, at, (payload, _) in kept]
+        except _AlreadyStored:
+            pass
         known = set()
         for start in range(0, len(kept), 500):
             ids = [line.id for line, _, _ in kept[start:start + 500]]
             known.update(r[0] for r in conn.execute(
                 "select event_uid from raw_events where event_uid in (%s)" % ",".join("?" * len(ids)), ids))
-        rows, fresh = [], []
+        counts["duplicates"] += len(known)
+        kept = [k for k in kept if k[0].id not in known]
+        self._insert_raw(kept)
+        return [(line.id, at, payload, line.project_dir) for line, at, (payload, _) in kept]
+
+    def _insert_raw(self, kept):
+        rows = []
         for line, at, (payload, text) in kept:
-            if line.id in known:
-                counts["duplicates"] += 1
-                continue
-            known.add(line.id)  # the same line twice in the spool counts once
             name = payload.get("hook_event_name")
             uuid = payload.get("session_id")
             rows.append((line.id, at, uuid if isinstance(uuid, str) else None,
                          name if isinstance(name, str) else None, text,
                          orjson.dumps(line.cut).decode() if line.cut else None))
-            fresh.append((line.id, at, payload, line.project_dir))
-        conn.executemany(
+        self.conn.executemany(
             "insert or ignore into raw_events (event_uid, received_at, session_uuid,"
             " hook_event_name, payload, cut) values (?, ?, ?, ?, ?, ?)", rows)
-        return fresh
 
     # --- work deferred to the end of a batch ---------------------------------
 

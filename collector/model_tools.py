@@ -5,6 +5,7 @@ definitions. Calls are paired by ``tool_use_id`` (never by order: parallel
 calls interleave), and any tool name is accepted.
 """
 
+import apsw
 import orjson
 
 from . import store, tools
@@ -12,6 +13,27 @@ from .timeutil import seconds_between
 
 #: Context kept beside a wait or an agent: enough to recognise the moment, not the text.
 CONTEXT_CHARS = 200
+
+
+_CALL_INSERT = (
+    "insert into tool_calls (session_id, turn_id, agent_id, tool_use_id, tool_name, mcp_server,"
+    " mcp_tool, started_at, ended_at, duration_ms, status, error, summary, input, source)"
+    " values (:session_id, :turn_id, :agent_id, :tool_use_id, :tool_name, :mcp_server, :mcp_tool,"
+    " :started_at, :ended_at, :duration_ms, :status, :error, :summary, :input, 'hook')"
+)
+
+#: A call the transcript reader stored first keeps its row: the hook fills what it lacks.
+_CALL_MERGE = (
+    " on conflict (session_id, tool_use_id) do update set started_at = excluded.started_at,"
+    " turn_id = coalesce(tool_calls.turn_id, excluded.turn_id),"
+    " ended_at = coalesce(excluded.ended_at, tool_calls.ended_at),"
+    " duration_ms = coalesce(excluded.duration_ms, tool_calls.duration_ms),"
+    " status = case when excluded.status = 'pending' then tool_calls.status else excluded.status end,"
+    " error = coalesce(excluded.error, tool_calls.error),"
+    " summary = coalesce(tool_calls.summary, excluded.summary),"
+    " input = coalesce(tool_calls.input, excluded.input),"
+    " agent_id = coalesce(tool_calls.agent_id, excluded.agent_id) returning id"
+)
 
 
 class ToolEvents:
@@ -47,22 +69,16 @@ class ToolEvents:
 
     def _write_call(self, row):
         """Insert a call (or complete one the transcript reader stored first); returns its id."""
-        return self.conn.execute(
-            "insert into tool_calls (session_id, turn_id, agent_id, tool_use_id, tool_name, mcp_server,"
-            " mcp_tool, started_at, ended_at, duration_ms, status, error, summary, input, source)"
-            " values (:session_id, :turn_id, :agent_id, :tool_use_id, :tool_name, :mcp_server, :mcp_tool,"
-            " :started_at, :ended_at, :duration_ms, :status, :error, :summary, :input, 'hook')"
-            " on conflict (session_id, tool_use_id) do update set started_at = excluded.started_at,"
-            " turn_id = coalesce(tool_calls.turn_id, excluded.turn_id),"
-            " ended_at = coalesce(excluded.ended_at, tool_calls.ended_at),"
-            " duration_ms = coalesce(excluded.duration_ms, tool_calls.duration_ms),"
-            " status = case when excluded.status = 'pending' then tool_calls.status else excluded.status end,"
-            " error = coalesce(excluded.error, tool_calls.error),"
-            " summary = coalesce(tool_calls.summary, excluded.summary),"
-            " input = coalesce(tool_calls.input, excluded.input),"
-            " agent_id = coalesce(tool_calls.agent_id, excluded.agent_id) returning id",
-            row,
-        ).fetchone()[0]
+        try:
+            # The usual case is a new row: a plain insert. An upsert with
+            # RETURNING would buffer its result in a temporary table per call.
+            self.conn.execute(_CALL_INSERT, row)
+            return self.conn.last_insert_rowid()  # the triggers' inserts do not change it once they end
+        except apsw.ConstraintError:
+            if self.conn.execute("select 1 from tool_calls where session_id = ? and tool_use_id = ?",
+                                 (row["session_id"], row["tool_use_id"])).fetchone() is None:
+                raise  # some other constraint: the batch is applied again event by event
+        return self.conn.execute(_CALL_INSERT + _CALL_MERGE, row).fetchone()[0]
 
     def flush_pending(self, session_id=None):
         """Write buffered started calls (of one session, or all) as pending rows."""
