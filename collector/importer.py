@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 
-from . import rollups, transcript_store, transcripts
+from . import rollups, store, transcript_store, transcripts
 from .privacy import Privacy
 
 #: Files are committed in groups of about this many bytes: one commit per
@@ -242,6 +242,7 @@ def import_paths(conn, paths, config=None, progress=None, workers=None):
             if group >= GROUP_BYTES or len(pending) >= pending.LIMIT:
                 summary["messages"] += pending.flush(conn)
             if group >= GROUP_BYTES:
+                store.index_messages(conn)
                 conn.execute("commit")
                 group = 0
             if stats["bytes"]:
@@ -255,6 +256,7 @@ def import_paths(conn, paths, config=None, progress=None, workers=None):
                 progress(read.path, read.size or 0)
         if group:
             summary["messages"] += pending.flush(conn)
+            store.index_messages(conn)
             conn.execute("commit")
     except BaseException:
         if conn.in_transaction:

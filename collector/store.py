@@ -101,3 +101,18 @@ def turn_at(conn, session_id, at):
         " limit 1",
         (session_id, at),
     )
+
+
+def index_messages(conn):
+    """Add the messages queued in ``fts_pending`` to the full-text index (see m007).
+
+    Every writer of messages calls this before it commits; the drain also
+    calls it at its start, so nothing stays unsearchable past one drain.
+    """
+    queued = db.scalar(conn, "select count(*) from fts_pending")
+    if queued:
+        conn.execute("insert into messages_fts(rowid, content) select m.id, m.content"
+                     " from fts_pending p join messages m on m.id = p.id order by p.id")
+        conn.execute("delete from fts_pending")
+    return queued
+

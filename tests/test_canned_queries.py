@@ -111,6 +111,7 @@ def known_db(tmp_path):
         conn.execute("insert into token_usage (session_id, message_id, request_id, model, input_tokens,"
                      " output_tokens, at) values (7, 'msg1', 'req1', 'claude-sonnet-4-5-20250929', 1000000,"
                      " 100000, '2026-03-02T09:05:00.000000Z')")
+        store.index_messages(conn)  # what every writer of messages does before it commits
         rollups.refresh(conn)
     conn.close()
     return path

@@ -172,6 +172,7 @@ def log_conversation(conn, privacy, body, at):
                                         content=reply, created_at=at, turn_id=turn_id, source="api")
             if message:
                 ids.append(message)
+        store.index_messages(conn)
     return {"session_id": sid, "turn_id": turn_id, "message_ids": ids}
 
 
