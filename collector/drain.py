@@ -21,7 +21,7 @@ import time
 import apsw
 import orjson
 
-from cctracker_client import spool
+from cctracker_client import spool, spool_read
 
 from . import db, drain_ahead, rollups, store, timeutil
 from .drain_ahead import read_events
@@ -86,8 +86,8 @@ class Drainer:
         stats = DrainStats()
         with db.write_transaction(self.conn):
             store.index_messages(self.conn)  # left queued by a writer that did not index them
-        spool.rotate(self.config.home)
-        files = spool.pending_files(self.config.home)
+        spool_read.rotate(self.config.home)
+        files = spool_read.pending_files(self.config.home)
         # Started first: the worker reads the files while this process reads them too.
         ahead = drain_ahead.start(self.privacy, files, BATCH_SIZE)
         # A backlog holds every parsed line until its batch is applied: the

@@ -19,7 +19,7 @@ import tempfile
 
 import orjson
 
-from cctracker_client import spool
+from cctracker_client import spool_read
 
 from . import timeutil
 
@@ -174,12 +174,12 @@ def read_events(files, bad=None):
     """
     events = []
     for order, path in enumerate(files):
-        for number, (raw, complete) in enumerate(spool.read_lines(path)):
+        for number, (raw, complete) in enumerate(spool_read.read_lines(path)):
             if not complete:
                 reason = "torn line: its writer died mid-write"
             else:
                 try:
-                    line = spool.parse_line(raw)
+                    line = spool_read.parse_line(raw)
                 except ValueError as e:
                     reason = str(e)
                 else:

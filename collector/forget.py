@@ -24,7 +24,7 @@ except ImportError:  # Windows: no spool lock to take
 
 import orjson
 
-from cctracker_client import spool
+from cctracker_client import spool, spool_read
 
 from . import db, rollups
 from .errors import InvalidInput, NotFound
@@ -332,7 +332,7 @@ def scrub_spool(session_uuids, home=None, dry_run=False):
     lock_fd = os.open(os.path.join(directory, spool.LOCK_NAME), os.O_RDWR | os.O_CREAT, spool.FILE_MODE)
     try:
         _lock(lock_fd)
-        paths = spool.pending_files(home) + [os.path.join(directory, spool.ACTIVE_NAME)]
+        paths = spool_read.pending_files(home) + [os.path.join(directory, spool.ACTIVE_NAME)]
         removed = sum(_scrub_file(path, wanted, dry_run) for path in paths)
     finally:
         os.close(lock_fd)

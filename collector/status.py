@@ -9,7 +9,7 @@ import os
 import shlex
 import time
 
-from cctracker_client import spool
+from cctracker_client import spool, spool_read
 from hooks import install
 
 #: Claude Code deletes transcripts older than ``cleanupPeriodDays``; this is
@@ -103,8 +103,8 @@ def command_report(command):
 
 
 def spool_report(home):
-    files, size = spool.backlog(home)
-    overflow = [p for p in spool.pending_files(home)
+    files, size = spool_read.backlog(home)
+    overflow = [p for p in spool_read.pending_files(home)
                 if os.path.basename(p).startswith(spool.OVERFLOW_PREFIX)]
     return {"path": spool.spool_dir(home), "files": files, "bytes": size, "overflow_files": len(overflow)}
 

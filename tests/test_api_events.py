@@ -5,7 +5,7 @@ import json
 import orjson
 import pytest
 
-from cctracker_client import spool
+from cctracker_client import spool, spool_read
 from collector.api.events import MAX_BATCH_EVENTS
 from collector.drain import drain_once
 from conftest import HOOK_FIXTURES
@@ -57,7 +57,7 @@ def test_events_bare_hook_payload_gets_an_id_and_the_server_time(api_server, hom
     assert r.status_code == 202
     (event_id,) = r.json()["ids"]
     (line,) = spooled(home)[0].read_bytes().splitlines()
-    parsed = spool.parse_line(line)
+    parsed = spool_read.parse_line(line)
     assert (parsed.id, parsed.payload) == (event_id, payload)
 
 

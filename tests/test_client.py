@@ -8,12 +8,12 @@ import sys
 import pytest
 
 import cctracker_client
-from cctracker_client import spool
+from cctracker_client import spool, spool_read
 
 
 def lines(home):
     path = home / "spool" / spool.ACTIVE_NAME
-    return [spool.parse_line(raw) for raw, _ in spool.read_lines(str(path))]
+    return [spool_read.parse_line(raw) for raw, _ in spool_read.read_lines(str(path))]
 
 
 def test_make_line_exact_bytes():
@@ -32,7 +32,7 @@ def test_make_line_with_cut_and_project_dir():
         b'{"v":1,"id":"id1","t":"2026-03-02T09:00:00.000000Z","cut":{"fields":2,"chars":900},'
         b'"d":"/a/\\"q\\"\\\\\\u0009","p":{}}\n'
     )
-    parsed = spool.parse_line(line)
+    parsed = spool_read.parse_line(line)
     assert (parsed.cut, parsed.project_dir, parsed.payload) == ({"fields": 2, "chars": 900}, '/a/"q"\\\t', {})
 
 
@@ -84,11 +84,11 @@ def test_record_after_a_torn_line_starts_fresh(home):
     active = home / "spool" / spool.ACTIVE_NAME
     active.write_bytes(b'{"v":1,"id":"dead","t":"2026-')  # a writer killed mid-line
     assert cctracker_client.record(b'{"ok":true}') is True
-    raws = list(spool.read_lines(str(active)))
+    raws = list(spool_read.read_lines(str(active)))
     assert raws[0] == (b'{"v":1,"id":"dead","t":"2026-', True)
     with pytest.raises(ValueError):
-        spool.parse_line(raws[0][0])
-    assert spool.parse_line(raws[1][0]).payload == {"ok": True}
+        spool_read.parse_line(raws[0][0])
+    assert spool_read.parse_line(raws[1][0]).payload == {"ok": True}
     assert len(raws) == 2
 
 
@@ -130,18 +130,18 @@ def test_lock_timeout_goes_to_overflow(home):
     finally:
         os.close(fd)
     assert os.path.basename(path).startswith(spool.OVERFLOW_PREFIX)
-    assert spool.pending_files(str(home)) == [path]
-    assert spool.backlog(str(home)) == (1, os.path.getsize(path))
+    assert spool_read.pending_files(str(home)) == [path]
+    assert spool_read.backlog(str(home)) == (1, os.path.getsize(path))
 
 
 def test_rotate_then_append_and_pending_order(home):
     cctracker_client.record(b'{"n":1}')
-    segment = spool.rotate(str(home))
+    segment = spool_read.rotate(str(home))
     cctracker_client.record(b'{"n":2}')
-    assert spool.pending_files(str(home)) == [segment]
-    assert [spool.parse_line(r).payload for r, _ in spool.read_lines(segment)] == [{"n": 1}]
+    assert spool_read.pending_files(str(home)) == [segment]
+    assert [spool_read.parse_line(r).payload for r, _ in spool_read.read_lines(segment)] == [{"n": 1}]
     assert [line.payload for line in lines(home)] == [{"n": 2}]
-    assert spool.backlog(str(home))[0] == 2
+    assert spool_read.backlog(str(home))[0] == 2
 
 
 def test_read_stdin_returns_all_data_on_eof():
@@ -225,7 +225,7 @@ def test_keep_error_round_trip(home):
 
 def test_make_line_non_utf8_project_dir_stays_parseable():
     line = spool.make_line(b"{}", "2026-03-02T09:00:00.000000Z", "id1", project_dir=os.fsdecode(b"/src/caf\xe9"))
-    assert spool.parse_line(line).project_dir == "/src/caf\ufffd"
+    assert spool_read.parse_line(line).project_dir == "/src/caf\ufffd"
 
 
 def test_read_stdin_left_open_returns_once_the_json_is_whole():

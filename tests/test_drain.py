@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from cctracker_client import spool
+from cctracker_client import spool, spool_read
 from collector import config as config_mod
 from collector import db
 from collector.drain import drain_once
@@ -35,8 +35,8 @@ def test_stream_drains_every_event_once(drained):
     assert stats["bad_lines"] == stats["failed"] == stats["duplicates"] == 0
     assert db.scalar(conn, "select count(*) from raw_events") == 38
     # The spool is removed once drained.
-    assert spool.pending_files() == []
-    assert spool.backlog() == (0, 0)
+    assert spool_read.pending_files() == []
+    assert spool_read.backlog() == (0, 0)
 
 
 def test_stream_session_opens_and_closes_with_its_reason(drained):
@@ -169,8 +169,8 @@ def test_drain_rerun_after_crash_skips_stored_events(home):
     replay(stream, home)
     config = config_mod.load()
     conn = db.connect(config.db_path)
-    spool.rotate()
-    segment = spool.pending_files()[0]
+    spool_read.rotate()
+    segment = spool_read.pending_files()[0]
     with open(segment, "rb") as f:
         saved = f.read()
     drain_once(conn, config)

@@ -13,7 +13,7 @@ import signal
 import subprocess
 
 import cctracker_client
-from cctracker_client import spool
+from cctracker_client import spool, spool_read
 from collector import config as config_mod
 from collector import db
 from collector.drain import drain_once
@@ -73,7 +73,7 @@ def test_collector_down_for_a_day_nothing_lost(home):
     assert db.scalar(conn, "select count(*) from turns") == 96
     assert db.scalar(conn, "select min(received_at) from raw_events") == "2026-03-02T00:00:00.412000Z"
     assert db.scalar(conn, "select max(received_at) from raw_events") == "2026-03-02T23:16:40.215000Z"
-    assert spool.backlog(str(home)) == (0, 0)
+    assert spool_read.backlog(str(home)) == (0, 0)
 
 
 def test_kill_9_twenty_times_then_equal_to_clean_run(home, tmp_path):
@@ -127,7 +127,7 @@ def test_16_concurrent_writers_while_draining(home):
     assert db.scalar(conn, "select count(*) from raw_events") == 3200
     assert db.scalar(conn, "select count(distinct event_uid) from raw_events") == 3200
     assert db.scalar(conn, "select count(*) from raw_events where hook_event_name = 'Notification'") == 3200
-    assert spool.backlog(str(home)) == (0, 0)
+    assert spool_read.backlog(str(home)) == (0, 0)
     assert drains >= 1
 
 
@@ -171,7 +171,7 @@ def test_full_disk_clear_error_no_corruption_then_resumes(home):
     assert full.returncode != 0
     message = full.stderr.strip().splitlines()
     assert len(message) == 1 and "cannot drain into" in message[0] and "spool is kept" in message[0], full.stderr
-    assert spool.pending_files(str(home)), "the spool must be kept"
+    assert spool_read.pending_files(str(home)), "the spool must be kept"
     conn = db.connect(str(home / "cctracker.db"))
     assert db.scalar(conn, "pragma integrity_check") == "ok"
     conn.close()
@@ -193,5 +193,5 @@ def test_corrupted_database_detected_spool_kept(home):
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "cannot drain into" in lines[0] and "spool is kept" in lines[0], result.stderr
-    kept = spool.pending_files(str(home)) + [str(home / "spool" / spool.ACTIVE_NAME)]
+    kept = spool_read.pending_files(str(home)) + [str(home / "spool" / spool.ACTIVE_NAME)]
     assert sum(1 for path in kept if os.path.exists(path) for _ in open(path, "rb")) == sent

@@ -11,7 +11,7 @@ from collector import config as config_mod
 from collector import db, drain, forget
 from collector.errors import InvalidInput, NotFound
 from collector.search import indexer
-from cctracker_client import spool
+from cctracker_client import spool, spool_read
 
 from test_export import session_events
 
@@ -140,7 +140,7 @@ def test_forget_needs_exactly_one_choice(conn):
 def test_forget_removes_spool_lines_not_yet_drained(conn, config, tmp_path):
     # More events of both sessions arrive after the drain: one closed segment, one active file.
     spool_session(GONE, str(tmp_path / "proj"), MARKER, "2026-03-02")
-    spool.rotate()
+    spool_read.rotate()
     spool_session(GONE, str(tmp_path / "proj"), MARKER, "2026-03-02")
     spool_session(KEPT, str(tmp_path / "proj"), OTHER, "2026-03-09")
     spool.keep_error(b'{"session_id":"%s","prompt":"x"}' % GONE.encode(), "test")
@@ -149,7 +149,7 @@ def test_forget_removes_spool_lines_not_yet_drained(conn, config, tmp_path):
 
     assert forget.forget(conn, selection, config.home)["spool_leftovers"] == 13
 
-    files = spool.pending_files() + [os.path.join(spool.spool_dir(), spool.ACTIVE_NAME)]
+    files = spool_read.pending_files() + [os.path.join(spool.spool_dir(), spool.ACTIVE_NAME)]
     remaining = b"".join(open(p, "rb").read() for p in files if os.path.exists(p))
     assert GONE.encode() not in remaining and MARKER.encode() not in remaining
     assert remaining.count(b"\n") == 6  # the kept session's six new lines

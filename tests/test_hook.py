@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from cctracker_client import spool
+from cctracker_client import spool, spool_read
 from conftest import HOOK_FIXTURES, ROOT
 
 HOOK = str(ROOT / "hooks" / "hook.py")
@@ -37,9 +37,9 @@ def spooled(home):
     names = sorted(p.name for p in directory.glob("*.jsonl")) if directory.exists() else []
     lines = []
     for name in names:
-        for raw, complete in spool.read_lines(str(directory / name)):
+        for raw, complete in spool_read.read_lines(str(directory / name)):
             assert complete, "torn line in %s" % name
-            lines.append(spool.parse_line(raw))
+            lines.append(spool_read.parse_line(raw))
     return lines
 
 
@@ -183,7 +183,7 @@ def test_hook_writes_overflow_when_lock_is_held(home):
         holder.wait(timeout=30)
     assert not (home / "spool" / spool.ACTIVE_NAME).exists()
     [overflow] = list((home / "spool").glob(spool.OVERFLOW_PREFIX + "*" + spool.SUFFIX))
-    assert spool.pending_files(str(home)) == [str(overflow)]
+    assert spool_read.pending_files(str(home)) == [str(overflow)]
     [line] = spooled(home)
     assert line.payload == json.loads(data)
     assert list((home / "spool").glob(".tmp-*")) == []

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from collector.cli import cli
 from conftest import HOOK_FIXTURES, ROOT
-from cctracker_client import spool
+from cctracker_client import spool, spool_read
 from hooks import install
 
 EVENT_NAMES = [e for e, _ in install.EVENTS]
@@ -270,8 +270,8 @@ def test_installed_command_runs_the_hook(settings, home):
     data = (HOOK_FIXTURES / "post_tool_use_edit.json").read_bytes()
     result = subprocess.run(command, shell=True, input=data, capture_output=True, timeout=60)
     assert (result.returncode, result.stdout, result.stderr) == (0, b"", b"")
-    [(raw, _)] = list(spool.read_lines(str(home / "spool" / spool.ACTIVE_NAME)))
-    assert spool.parse_line(raw).payload == json.loads(data)
+    [(raw, _)] = list(spool_read.read_lines(str(home / "spool" / spool.ACTIVE_NAME)))
+    assert spool_read.parse_line(raw).payload == json.loads(data)
 
 
 def test_cli_install_as_a_real_process(tmp_path, settings):

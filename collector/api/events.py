@@ -24,7 +24,7 @@ import falcon
 import msgspec
 from msgspec import Meta, Struct
 
-from cctracker_client import spool
+from cctracker_client import spool, spool_read
 
 from ..errors import InvalidInput
 from . import openapi
@@ -78,7 +78,7 @@ def to_line(item, field, received_now):
         raise InvalidInput(field, "must be a JSON object")
     if "v" in item and "p" in item:
         try:
-            line = spool.parse_line(msgspec.json.encode(item))
+            line = spool_read.parse_line(msgspec.json.encode(item))
         except ValueError as e:
             raise InvalidInput(field, str(e)) from None
         if not _EVENT_ID.match(line.id):

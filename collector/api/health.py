@@ -3,7 +3,7 @@
 import falcon
 from msgspec import Struct
 
-from cctracker_client import spool
+from cctracker_client import spool_read
 
 from .. import db
 from . import openapi
@@ -36,7 +36,7 @@ class HealthResource:
         self.ctx = ctx
 
     def on_get(self, req, resp):
-        files, size = spool.backlog(self.ctx.config.home)
+        files, size = spool_read.backlog(self.ctx.config.home)
         resp.media = {
             "status": "ok",
             "db_path": self.ctx.db_path,
