@@ -67,3 +67,20 @@ def test_worker_drain_stores_the_same_rows_as_drain_in_process(home, tmp_path, m
     for table in TABLES:
         assert got[table] == expected[table], table
     assert not any("sk-ant-api03-" in row[5] for row in got["raw_events"])
+
+
+@pytest.mark.parametrize("interval", [0.0, 3600.0])
+def test_backlog_drain_leaves_rollups_equal_to_the_views(home, tmp_path, monkeypatch, interval):
+    """Refreshed after every batch or only at the end, the rollups come out the same and exact."""
+    from test_rollups import assert_matches_views
+
+    monkeypatch.setattr("collector.drain.ROLLUP_INTERVAL_SECONDS", interval)
+    monkeypatch.setattr("collector.drain.BATCH_SIZE", 50)
+    count = _write_spool(str(home), 12)
+    config = config_mod.load()
+    conn = db.connect(config.db_path)
+    assert drain_once(conn, config)["events"] == count
+    assert_matches_views(conn)
+    # The stream copied into twelve years (2100-2111): twelve days with one session each.
+    assert conn.execute("select count(*), sum(sessions) from rollup_daily").fetchone() == (12, 12)
+    conn.close()
