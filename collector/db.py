@@ -46,7 +46,7 @@ def _cache(conn):
 def _temp_store(conn):
     # A write with triggers keeps a statement journal of every page it
     # changes; past 64 KB SQLite spills it to a temporary file, created and
-    # removed per statement (a third of a tool call's insert). In memory it
+    # removed per statement (over a third of a tool call's insert). In memory it
     # is cheap, and no message text lands in a temp file outside the data dir.
     conn.execute("pragma temp_store=memory")
 
@@ -54,9 +54,9 @@ def _temp_store(conn):
 def _stable_plans(conn):
     # Without the query planner stability guarantee this SQLite (3.54) marks
     # the parameters of a statement with ORDER BY or max() as plan-relevant
-    # and re-prepares it at every new binding: a third of the drain's time
-    # went to re-parsing cached statements. One plan per statement is what
-    # a statement cache is for.
+    # and re-prepares it at every new binding: some 15% of the drain went to
+    # re-parsing cached statements. One plan per statement is what a
+    # statement cache is for.
     conn.config(apsw.SQLITE_DBCONFIG_ENABLE_QPSG, 1)
 
 

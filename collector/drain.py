@@ -92,7 +92,7 @@ class Drainer:
         ahead = drain_ahead.start(self.privacy, files, BATCH_SIZE)
         # A backlog holds every parsed line until its batch is applied: the
         # cyclic collector would walk those millions of objects again and
-        # again (a tenth of the drain). Plain reference counting frees all the
+        # again (up to a tenth of the drain under a profiler). Plain reference counting frees all the
         # drain makes; collection resumes when it is done.
         collecting = gc.isenabled() and isinstance(ahead, drain_ahead.Ahead)
         if collecting:
