@@ -84,8 +84,9 @@ class Drainer:
 
     def drain_once(self):
         stats = DrainStats()
-        with db.write_transaction(self.conn):
-            store.index_messages(self.conn)  # left queued by a writer that did not index them
+        if db.scalar(self.conn, "select 1 from fts_pending limit 1"):
+            with db.write_transaction(self.conn):
+                store.index_messages(self.conn)  # left queued by a writer that did not index them
         spool_read.rotate(self.config.home)
         files = spool_read.pending_files(self.config.home)
         # Started first: the worker reads the files while this process reads them too.
