@@ -170,3 +170,31 @@ def test_learning_results_are_cached_until_new_prompts_arrive(conn):
 def test_learning_filters_by_date_range(conn):
     found = learning.topics(conn, filters.parse(start_date="2026-03-09", end_date="2026-03-15"))
     assert found["prompts"] == 4
+
+
+def _reasked_pairs(conn):
+    return [(g["times"], g["sessions"]) for g in learning.reasked(conn, ALL)["groups"]]
+
+
+def test_learning_reuses_the_search_index_vectors_while_they_match_the_text(conn):
+    from collector.search import index_pending
+
+    with conn:
+        s3 = add_session(conn, 3, "2026-03-12T09:00:00.000000Z")
+        add_prompt(conn, s3, 20, "Set up terraform VPC peering between the staging and production networks!",
+                   "2026-03-12T09:01:00.000000Z")
+    assert _reasked_pairs(conn) == [(2, 2)]  # nothing indexed yet: embedded here
+    index_pending(conn)
+    assert _reasked_pairs(conn) == [(2, 2)]  # the stored vectors give the same answer
+    # Zero the re-asked prompt's stored vector: if the stored vectors are what
+    # learning reads, the prompt no longer looks like anything.
+    doc = ("select v.doc_id from search_vectors v join search_docs d on d.id = v.doc_id join messages m"
+           " on m.id = d.ref_id and d.ref_table = 'messages' where m.uid = ?")
+    with conn:
+        conn.execute("update search_vectors set vector = zeroblob(2 * 256) where doc_id = ?",
+                     (db.scalar(conn, doc, ("p20",)),))
+    assert _reasked_pairs(conn) == []
+    # Once the prompt's text changes, its stale vector is no longer used.
+    with conn:
+        conn.execute("update messages set content = content || ' Thanks.' where uid = 'p20'")
+    assert _reasked_pairs(conn) == [(2, 2)]

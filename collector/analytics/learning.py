@@ -1,21 +1,20 @@
 """Learning patterns in prompts: topics that rise and fall, and questions asked again.
 
 Prompts are embedded with wordllama (a small static-embedding model that
-ships inside the package, loaded offline) and clustered with a plain numpy
-k-means. Results are computed on request and cached in memory keyed by the
-filters and the newest message id, so a repeated request is instant and
-new prompts invalidate it.
+ships inside the package, loaded offline; the search index's stored vectors
+are reused) and clustered with a plain numpy k-means. Results are computed
+on request and cached in memory keyed by the filters and the newest message
+id, so a repeated request is instant and new prompts invalidate it.
 """
 
 import collections
 import math
-import os
 import re
 import threading
 
 import numpy as np
 
-from .. import db
+from .. import db, store
 from . import signatures
 from .timemodel import week_of
 
@@ -53,32 +52,44 @@ something thing things way still again now then sure thanks thank
 
 _WORD = re.compile(r"[a-z][a-z0-9_+#.-]*[a-z0-9+#]|[a-z]")
 
-_model = None
-_model_lock = threading.Lock()
 _cache = {}
 _cache_lock = threading.Lock()
 #: Cached results kept; each key is a (kind, filters, data version) tuple.
 CACHE_SIZE = 32
 
 
-def model():
-    """The wordllama model, loaded once from the files inside the package (no network)."""
-    global _model
-    with _model_lock:
-        if _model is None:
-            import wordllama
+def prompt_vectors(conn, rows):
+    """Unit vectors for the prompts, one row each.
 
-            _model = wordllama.WordLlama.load(
-                cache_dir=os.path.dirname(wordllama.__file__), disable_download=True)
-        return _model
+    The search indexer embeds every prompt with the same model: its stored
+    vector is read back when it was made from the prompt's current text
+    (thousands in a few ms), and only prompts it has not reached yet are
+    embedded here (~0.5 ms each).
+    """
+    from ..search import indexer, vectors
 
-
-def embed(texts):
-    """Unit-length vectors, one row per text."""
-    if not texts:
-        return np.zeros((0, 1), dtype=np.float32)
-    vectors = np.asarray(model().embed(list(texts), norm=True), dtype=np.float32)
-    return vectors
+    out = np.zeros((len(rows), vectors.VECTOR_DIMS), dtype=np.float32)
+    stored = {}
+    ids = [r["message_id"] for r in rows]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        stored.update((ref_id, (digest, blob)) for ref_id, digest, blob in conn.execute(
+            "select d.ref_id, d.content_hash, v.vector from search_docs d"
+            " join search_vectors v on v.doc_id = d.id and v.content_hash = d.content_hash"
+            " where d.ref_table = 'messages' and d.ref_id in (%s)" % ",".join("?" * len(chunk)), chunk))
+    have, blobs, missing = [], [], []
+    for i, row in enumerate(rows):
+        found = stored.get(row["message_id"])
+        if found and found[0] == store.content_hash(row["content"][:indexer.MAX_DOC_CHARS]):
+            have.append(i)
+            blobs.append(found[1])
+        else:
+            missing.append(i)
+    if have:
+        out[have] = vectors.normalize(vectors.decode_many(blobs))
+    if missing:
+        out[missing] = vectors.embed([rows[i]["content"] for i in missing])
+    return out
 
 
 def terms(text):
@@ -143,7 +154,7 @@ def topics(conn, filters):
     rows = prompts(conn, filters)
     if len(rows) < MIN_PROMPTS_FOR_TOPICS:
         return {"prompts": len(rows), "k": 0, "topics": []}
-    vectors = embed([r["content"] for r in rows])
+    vectors = prompt_vectors(conn, rows)
     k = min(choose_k(len(rows)), len(rows))
     labels = kmeans(vectors, k)
     doc_terms = [terms(r["content"]) for r in rows]
@@ -187,7 +198,7 @@ def reasked(conn, filters, threshold=REASK_THRESHOLD):
     rows = prompts(conn, filters)
     if len(rows) < 2:
         return {"threshold": threshold, "groups": []}
-    vectors = embed([r["content"] for r in rows])
+    vectors = prompt_vectors(conn, rows)
     sessions = np.array([r["session_id"] for r in rows])
     parent = list(range(len(rows)))
 
