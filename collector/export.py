@@ -15,6 +15,7 @@ import tempfile
 import apsw.ext
 import orjson
 
+from . import localdays
 from .errors import InvalidInput
 
 FORMATS = ("json", "ndjson", "csv")
@@ -98,12 +99,12 @@ def query(conn, what, *, project_ids=None, since=None, until=None):
     if project_ids is not None:
         where.append("project_id in (%s)" % ", ".join("?" * len(project_ids)))
         params.extend(project_ids)
-    if since is not None:
+    if since is not None:  # local calendar days, as stored (UTC) bounds
         where.append("%s >= ?" % time_col)
-        params.append(since.isoformat())
-    if until is not None:  # the whole day of --until is included
+        params.append(localdays.day_start(since))
+    if until is not None and localdays.day_end(until):  # the whole day of --until is included
         where.append("%s < ?" % time_col)
-        params.append((until + datetime.timedelta(days=1)).isoformat())
+        params.append(localdays.day_end(until))
     sql = "select * from (%s)" % select
     if where:
         sql += " where " + " and ".join(where)

@@ -26,7 +26,7 @@ import orjson
 
 from cctracker_client import spool, spool_read
 
-from . import db, rollups
+from . import db, localdays, rollups
 from .errors import InvalidInput, NotFound
 from .export import parse_date, resolve_projects
 
@@ -76,7 +76,7 @@ def select(conn, *, session=None, project=None, before=None):
         return Selection([r[0] for r in rows], [r[1] for r in rows], project_ids=ids)
     if isinstance(before, str):
         before = parse_date(before, "before")
-    cutoff = before.isoformat() if isinstance(before, datetime.date) else str(before)
+    cutoff = localdays.day_start(before) if isinstance(before, datetime.date) else str(before)
     return _before(conn, cutoff)
 
 

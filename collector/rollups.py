@@ -9,20 +9,22 @@ tables' time indexes. The drain calls it once per batch, the import once
 per commit group, the API after each write, forget after its deletes: the
 work is the size of the days touched, not of every row written.
 
-Times are ISO 8601 UTC text (m001), so a day's rows are exactly the text
-range [day, next day); ``date()`` is checked as well so a row counts on the
-same day as in the m003 views.
+Days are local (:mod:`collector.localdays`, m008) and times are stored as
+UTC text, so a local day's rows are the text range [its start in UTC, the
+next day's); the local ``date()`` is checked as well so a row counts on the
+same day as in the views. ``local_zone`` holds the zone the rollups were
+computed in; a new zone (travel, a changed ``TZ``) recomputes them all.
 """
 
 import functools
 
-from . import db
-from .migrations.m004_dashboard import _PROJECT, ROLLUPS, SOURCES
+from . import db, localdays
+from .migrations.m004_dashboard import _PROJECT, ROLLUPS, SOURCES, _upsert
 
 TEMP_TABLES = (
     "create temp table if not exists rollup_keys (day text not null, project_id integer not null,"
     " primary key (day, project_id)) without rowid",
-    "create temp table if not exists rollup_days (day text primary key, next_day text not null)",
+    "create temp table if not exists rollup_day_bounds (day text primary key, lo text not null, hi text not null)",
 )
 
 #: (day, project) keys of project rows, then of session rows under their project now.
@@ -39,7 +41,8 @@ def _moved_sql():
     days = ["select d.sid, d.day from rollup_dirty d join moved m on m.sid = d.sid where d.day <> '*'"]
     for source, (column, key) in SOURCES.items():
         if key == "session_id":
-            days.append("select m.sid, date(r.%s) from moved m join %s r on r.session_id = m.sid" % (column, source))
+            days.append("select m.sid, date(r.%s, 'localtime') from moved m join %s r on r.session_id = m.sid"
+                        % (column, source))
     return ("insert or ignore into temp.rollup_keys (day, project_id)"
             " with moved(sid, pid) as (select sid, pid from rollup_dirty where day = '*'),"
             " days(sid, day) as (%s)"
@@ -56,14 +59,14 @@ def _partial(source, keys, values, columns, cond):
     if keys["project_id"] == _PROJECT:
         join, project = " left join sessions s on s.id = r.session_id", "coalesce(s.project_id, 0)"
     exprs = {"day": "k.day", "project_id": project}
-    exprs.update((k, e.format(r="r")) for k, e in keys.items() if k not in exprs)
+    exprs.update((k, localdays.localize(e).format(r="r")) for k, e in keys.items() if k not in exprs)
     selects = ["%s as %s" % (exprs[k], k) for k in keys]
     selects += ["coalesce(%s, 0) as %s" % (values[c].format(r="r"), c) if c in values else "0 as %s" % c
                 for c in columns]
     # "+r.": the filters must not pull in an index of their own (say messages by kind over
     # all time) instead of the day's time range.
-    return ("select {sel} from temp.rollup_days k cross join {src} r{join}"
-            " where r.{col} >= k.day and r.{col} < k.next_day and date(r.{col}) = k.day and ({cond})"
+    return ("select {sel} from temp.rollup_day_bounds k cross join {src} r{join}"
+            " where r.{col} >= k.lo and r.{col} < k.hi and date(r.{col}, 'localtime') = k.day and ({cond})"
             " and (k.day, {project}) in (select day, project_id from temp.rollup_keys)").format(
         sel=", ".join(selects), src=source, join=join, col=column, cond=cond.format(r="+r"), project=project)
 
@@ -97,21 +100,42 @@ def refresh(conn):
     Runs in the caller's transaction when there is one (as a savepoint),
     else in its own; nothing to do costs one indexed read.
     """
+    if db.scalar(conn, localdays.ZONE_SQL) != db.scalar(conn, "select signature from local_zone"):
+        return rebuild(conn)
     if conn.execute("select 1 from rollup_dirty limit 1").fetchone() is None:
         return 0
     with db.write_transaction(conn):
         for sql in TEMP_TABLES:
             conn.execute(sql)
         conn.execute("delete from temp.rollup_keys")
-        conn.execute("delete from temp.rollup_days")
+        conn.execute("delete from temp.rollup_day_bounds")
         for sql in RESOLVE:
             conn.execute(sql)
         if conn.execute("select 1 from rollup_dirty where day = '*' limit 1").fetchone():
             conn.execute(_moved_sql())
         keys = conn.execute("select day, project_id from temp.rollup_keys").fetchall()
-        conn.execute("insert into temp.rollup_days select distinct day, date(day, '+1 day') from temp.rollup_keys")
+        conn.execute("insert into temp.rollup_day_bounds select distinct day, %s, %s from temp.rollup_keys"
+                     % (localdays.SQL_DAY_START.format(day="day"), localdays.SQL_DAY_END.format(day="day")))
         for table, (_, insert) in statements().items():
             conn.executemany("delete from %s where day = ? and project_id = ?" % table, keys)
             conn.execute(insert)
         conn.execute("delete from rollup_dirty")
     return len(keys)
+
+
+def rebuild(conn):
+    """Recompute every rollup row from the base tables, in the machine's zone as it is now.
+
+    A new zone moves every day boundary: nothing short of all of it is right.
+    Returns the number of (day, project) keys of ``rollup_daily`` afterwards.
+    """
+    with db.write_transaction(conn):
+        for table in sorted({entry[3] for entry in ROLLUPS}):
+            conn.execute("delete from %s" % table)
+        for _, source, _, table, keys, values, cond in ROLLUPS:
+            conn.execute(localdays.localize(_upsert(table, keys, values, cond, source)))
+        conn.execute("delete from rollup_dirty")
+        conn.execute("insert into local_zone (id, signature) values (1, (%s))"
+                     " on conflict (id) do update set signature = excluded.signature" % localdays.ZONE_SQL)
+    return db.scalar(conn, "select count(*) from rollup_daily")
+

@@ -1,10 +1,18 @@
 """Shared fixtures: every test gets its own CCTRACKER_HOME."""
 
+import os
 import pathlib
 import socket
 import sys
+import time
 
 import pytest
+
+# Days and hours are local (collector.localdays). The hand-computed days in
+# the tests are UTC ones: pin the zone for this process and every server it
+# starts, whatever the machine's; tests/test_local_days.py sets others.
+os.environ["TZ"] = "UTC"
+time.tzset()
 
 #: The api_server fixture (a real waitress server) for every test file.
 pytest_plugins = ["api_server"]

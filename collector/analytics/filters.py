@@ -1,8 +1,9 @@
-"""Which slice of the data a metric covers: a project and a range of UTC days."""
+"""Which slice of the data a metric covers: a project and a range of local days."""
 
 import dataclasses
 import datetime
 
+from .. import localdays
 from ..errors import InvalidInput
 
 #: The founding spec's default window for ``/api/analytics/productivity``.
@@ -14,7 +15,7 @@ MAX_DAYS = 3660
 @dataclasses.dataclass(frozen=True)
 class Filters:
     project_id: int = None
-    start_date: str = None   # inclusive, YYYY-MM-DD (UTC)
+    start_date: str = None   # inclusive, YYYY-MM-DD (a local day)
     end_date: str = None     # inclusive
 
     def where(self, day="day", project="project_id"):
@@ -63,7 +64,7 @@ def _date(field, value):
 def parse(project_id=None, start_date=None, end_date=None, days=None, default_days=None, today=None):
     """Build Filters from request/CLI values, raising InvalidInput naming the bad field.
 
-    ``days=N`` means the last N days up to and including today (UTC). An
+    ``days=N`` means the last N days up to and including today (local). An
     explicit ``start_date`` wins over ``days``.
     """
     project = _int("project_id", project_id, 1, 2**63 - 1)
@@ -75,8 +76,7 @@ def parse(project_id=None, start_date=None, end_date=None, days=None, default_da
     if n is None and start is None and default_days:
         n = default_days
     if n is not None:
-        last = datetime.date.fromisoformat(end) if end else (today or datetime.datetime.now(
-            datetime.timezone.utc).date())
+        last = datetime.date.fromisoformat(end) if end else (today or localdays.today())
         try:
             start = (last - datetime.timedelta(days=n - 1)).isoformat()
         except OverflowError:

@@ -84,7 +84,7 @@ def recurring_errors(conn, filters):
 
 def _sessions_since(conn, filters, projects, started):
     """Sessions of these projects (within the filters) that started after ``started``."""
-    where, params = filters.where("date(started_at)")
+    where, params = filters.where("date(started_at, 'localtime')")
     sql = "select count(*) from sessions where %s and started_at > ?" % where
     params = params + [started]
     if projects:

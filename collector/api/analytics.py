@@ -75,9 +75,9 @@ FILTER_PARAMETERS = [
                   "Only this project's data"),
     openapi.query("days", {"type": "integer", "default": DEFAULT_DAYS, "minimum": 1,
                            "maximum": filters_mod.MAX_DAYS},
-                  "The last N days up to end_date (default today, UTC); start_date wins when both are given"),
-    openapi.query("start_date", {"type": "string", "format": "date"}, "First day (UTC), inclusive"),
-    openapi.query("end_date", {"type": "string", "format": "date"}, "Last day (UTC), inclusive"),
+                  "The last N local days up to end_date (default today); start_date wins when both are given"),
+    openapi.query("start_date", {"type": "string", "format": "date"}, "First local day, inclusive"),
+    openapi.query("end_date", {"type": "string", "format": "date"}, "Last local day, inclusive"),
 ]
 
 _NUMBER = {"type": "number", "nullable": True}

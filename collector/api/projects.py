@@ -50,8 +50,8 @@ OPENAPI_PATHS = {
         parameters=[
             openapi.query("project_id", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                           required=True, where="path"),
-            openapi.query("start_date", _date, "First day (UTC) included"),
-            openapi.query("end_date", _date, "Last day (UTC) included"),
+            openapi.query("start_date", _date, "First local day included"),
+            openapi.query("end_date", _date, "Last local day included"),
             openapi.query("limit", {"type": "integer", "minimum": 0,
                                     "maximum": queries.MAX_TIMELINE,
                                     "default": queries.DEFAULT_TIMELINE},

@@ -5,10 +5,9 @@ Session figures come from the ``session_summary`` view (m003) so the API,
 the CLI and Datasette agree.
 """
 
-import datetime
 import os
 
-from .. import db
+from .. import db, localdays
 from ..errors import NotFound
 
 #: Operations that change a file (the same list as the views use).
@@ -163,9 +162,9 @@ def timeline(conn, project_id, start_date=None, end_date=None, limit=DEFAULT_TIM
     summary = project(conn, project_id)
     params = {"project": project_id, "start": None, "end": None, "limit": limit}
     if start_date:
-        params["start"] = start_date.isoformat()
-    if end_date and end_date < datetime.date.max:
-        params["end"] = (end_date + datetime.timedelta(days=1)).isoformat()
+        params["start"] = localdays.day_start(start_date)
+    if end_date:
+        params["end"] = localdays.day_end(end_date)
     items = []
     for kind, sql in _TIMELINE.items():
         query = ("select * from (%s) where (:start is null or ts >= :start)"

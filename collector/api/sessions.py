@@ -113,7 +113,7 @@ OPENAPI_SCHEMAS = openapi.components(SessionStart, SessionEnd, SessionResponse, 
                                      SessionDetail)
 
 _time = {"type": "string", "format": "date-time",
-         "description": "An ISO 8601 date-time (naive means UTC); a date (2026-03-02) also works"}
+         "description": "An ISO 8601 date-time (naive means UTC); a date (2026-03-02) means that local day"}
 
 OPENAPI_PATHS = {
     "/api/session/start": {"post": openapi.operation(

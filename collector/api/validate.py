@@ -10,6 +10,7 @@ import re
 import falcon
 import msgspec
 
+from .. import localdays
 from ..errors import InvalidInput
 
 #: Largest request body for the ordinary endpoints. A hook payload is at most
@@ -180,8 +181,8 @@ def param_time(req, name):
     if raw is None:
         return None
     try:
-        if len(raw) == 10:
-            value = datetime.datetime.combine(datetime.date.fromisoformat(raw), datetime.time())
+        if len(raw) == 10:  # a local calendar day: where it begins
+            return localdays.day_start(datetime.date.fromisoformat(raw))
         else:
             value = datetime.datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:

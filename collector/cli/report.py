@@ -3,7 +3,7 @@ project or model. A thin skin over ``collector.analytics``."""
 
 import click
 
-from .. import db
+from .. import db, localdays
 from ..analytics import breakdown, filters as filters_mod, metrics, tokens
 from ..errors import InvalidInput
 from .base import cli, echo_json, guard, load_config, table
@@ -102,7 +102,7 @@ def _table_rows(by, found):
         out = []
         for r in found:
             row = _group_row(("session", r["session_uuid"][:8]), r)
-            row.update({"project": r["project_name"] or "n/a", "started": (r["started_at"] or "")[:16],
+            row.update({"project": r["project_name"] or "n/a", "started": localdays.minute(r["started_at"]),
                         "tools": fmt(r["tool_calls"], "int")})
             out.append(row)
         return out
@@ -127,8 +127,8 @@ def resolve_project(conn, project):
 @click.option("--by", "by", type=click.Choice(breakdown.BY), default="day", show_default=True,
               help="Group the breakdown table by this.")
 @click.option("--days", type=int, default=None, help="The last N days (default 30).")
-@click.option("--start-date", help="First day, YYYY-MM-DD (UTC).")
-@click.option("--end-date", help="Last day, YYYY-MM-DD (UTC).")
+@click.option("--start-date", help="First day, YYYY-MM-DD (a local day).")
+@click.option("--end-date", help="Last day, YYYY-MM-DD (a local day).")
 @click.option("--project", help="Project id or name.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @guard

@@ -38,7 +38,7 @@ def search_command(query, project, session, since, until, kind, model, limit, as
     QUERY is plain text: quotes, parentheses and FTS operators are searched
     as they are. Matches are shown in [brackets].
     """
-    from .. import search
+    from .. import localdays, search
     from ..search import results
 
     conn = _connect()
@@ -53,7 +53,7 @@ def search_command(query, project, session, since, until, kind, model, limit, as
         return
     for item in found:
         where = " · ".join(filter(None, [
-            (item["timestamp"] or "")[:16].replace("T", " "), item["project_name"],
+            localdays.minute(item["timestamp"]), item["project_name"],
             "session %s" % (item["session_uuid"] or item["session_id"]) if item["session_id"] else None,
             item["kind"] + (" (thinking)" if item["thinking"] and item["kind"] != "thinking" else ""),
         ]))

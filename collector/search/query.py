@@ -10,6 +10,7 @@ import dataclasses
 import datetime
 import re
 
+from .. import localdays, timeutil
 from ..errors import InvalidInput
 
 #: Longer queries are cut: nobody types more, and each term costs an FTS lookup.
@@ -114,7 +115,7 @@ class Filters:
 
 
 def parse_time(field, value, now=None, end=False):
-    """``2026-03-02``, an ISO timestamp, or ``7d`` / ``3w`` / ``12h`` ago, as ISO UTC text."""
+    """``2026-03-02`` (a local day), an ISO timestamp (naive: UTC), or ``7d`` / ``3w`` / ``12h`` ago, as stored UTC text."""
     if value is None or value == "":
         return None
     value = str(value).strip()
@@ -130,11 +131,16 @@ def parse_time(field, value, now=None, end=False):
             moment = datetime.datetime.fromisoformat(iso)
         except ValueError:
             raise InvalidInput(field, "expected a date (2026-03-02), a time or an age like 7d") from None
-        if moment.tzinfo is None:
+        if len(value) == 10:
+            # A bare date is a local calendar day; as the end of a range, all of it.
+            if not end:
+                return localdays.day_start(moment.date())
+            following = localdays.day_end(moment.date())
+            if following is None:
+                return "9999-12-31T23:59:59.999999Z"
+            moment = timeutil.parse(following) - datetime.timedelta(microseconds=1)
+        elif moment.tzinfo is None:
             moment = moment.replace(tzinfo=datetime.timezone.utc)
-        if end and len(value) == 10:
-            # A bare date as the end of a range means the whole day.
-            moment += datetime.timedelta(days=1) - datetime.timedelta(microseconds=1)
     return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 

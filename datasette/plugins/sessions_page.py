@@ -16,14 +16,16 @@ async def sessions_page(datasette, request):
         where.append("project_name = :project")
         params["project"] = form["project"]
     # started_at bounds (not day) so the sessions_started index does the filtering.
+    # Local calendar days: their bounds in stored (UTC) time.
     if form["date_from"]:
-        where.append("started_at >= :date_from")
+        where.append("started_at >= (strftime('%Y-%m-%dT%H:%M:%S', :date_from, 'utc') || '.000000Z')")
         params["date_from"] = form["date_from"]
     if form["date_to"]:
-        where.append("started_at < date(:date_to, '+1 day')")
+        where.append("started_at < (strftime('%Y-%m-%dT%H:%M:%S', :date_to, '+1 day', 'utc') || '.000000Z')")
         params["date_to"] = form["date_to"]
     rows = (await database.execute(
-        "select session_id, project_name, started_at, title, model,"
+        "select session_id, project_name, started_at,"
+        " strftime('%%Y-%%m-%%d %%H:%%M', started_at, 'localtime') as started_local, title, model,"
         " round((claude_working_seconds + permission_wait_seconds + thinking_seconds) / 60.0, 1)"
         " as active_minutes, turns, prompts, tool_calls, tool_failures, commits, commit_lines_changed"
         " from session_list where %s order by started_at desc limit %d" % (" and ".join(where), PAGE_SIZE),

@@ -1,0 +1,77 @@
+"""Days, hours and weekdays are the user's own: local time, not UTC.
+
+Times are stored in UTC. Everything that groups them (a day's activity, think
+time by hour and weekday, date filters) uses the machine's time zone, the one
+SQLite's ``'localtime'`` modifier and Python's ``astimezone()`` both read
+(``TZ``, else ``/etc/localtime``). Evening work in California stays on its own
+day instead of landing on tomorrow's.
+
+The views and rollups of migrations 3 and 4 were written with UTC days;
+:func:`localize` rewrites their SQL, so those definitions stay the one source.
+"""
+
+import datetime
+import re
+
+from . import timeutil
+
+#: A day or hour taken from a stored time: ``date(s.started_at)``,
+#: ``strftime('%H', {r}.at)``. Day strings (``date(day, '+1 day')``,
+#: ``strftime('%w', t.day)``) are already local and are left alone.
+_TIME_COLUMN = r"((?:\w+|\{r\})\.\w*at|\w*_at|at)"
+_DATE = re.compile(r"\bdate\(%s\)" % _TIME_COLUMN)
+_STRFTIME = re.compile(r"\bstrftime\('(%%[A-Za-z])', %s\)" % _TIME_COLUMN)
+
+#: Same offsets on these two instants = same zone as far as days go (summer and winter time).
+ZONE_SQL = ("select strftime('%H:%M', '2026-01-15T12:00:00Z', 'localtime') || ' '"
+            " || strftime('%H:%M', '2026-07-15T12:00:00Z', 'localtime')")
+
+
+def localize(sql):
+    """SQL with every day or hour of a stored UTC time taken in local time."""
+    sql = _DATE.sub(r"date(\1, 'localtime')", sql)
+    return _STRFTIME.sub(r"strftime('\1', \2, 'localtime')", sql)
+
+
+def day_start(day):
+    """The stored-time text (UTC) at which local calendar ``day`` begins.
+
+    ``at >= day_start(d) and at < day_start(d + 1 day)`` selects the rows of
+    local day ``d``, using the index on ``at``.
+    """
+    if isinstance(day, str):
+        day = datetime.date.fromisoformat(day)
+    try:
+        return timeutil.format(datetime.datetime.combine(day, datetime.time()).astimezone())
+    except (OverflowError, ValueError, OSError):
+        # Years the platform's clock cannot place (year 1, 9999): an hour either
+        # way makes no difference there.
+        return "%04d-%02d-%02dT00:00:00.000000Z" % (day.year, day.month, day.day)
+
+
+def day_end(day):
+    """Where local ``day`` ends (the next day's start), for an exclusive bound."""
+    if isinstance(day, str):
+        day = datetime.date.fromisoformat(day)
+    if day >= datetime.date.max:
+        return None
+    return day_start(day + datetime.timedelta(days=1))
+
+
+def today():
+    return datetime.datetime.now().date()
+
+
+def minute(stored):
+    """A stored time as the local ``YYYY-MM-DD HH:MM`` people read ("" when unknown)."""
+    value = timeutil.parse(stored)
+    try:
+        return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else ""
+    except (OverflowError, ValueError, OSError):
+        return stored[:16].replace("T", " ")
+
+
+#: The same bounds inside SQL, for queries that run without Python (Datasette's canned
+#: queries), in the stored format so that they compare exactly.
+SQL_DAY_START = "(strftime('%Y-%m-%dT%H:%M:%S', {day}, 'utc') || '.000000Z')"
+SQL_DAY_END = "(strftime('%Y-%m-%dT%H:%M:%S', {day}, '+1 day', 'utc') || '.000000Z')"

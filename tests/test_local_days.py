@@ -1,0 +1,122 @@
+"""Days, hours and weekdays are local (collector.localdays, migration 8).
+
+The shared session stream runs 09:00-09:15 UTC on 2026-03-02. In Hawaii
+(UTC-10, no summer time) that is 23:00-23:15 on 2026-03-01: every day below
+is the local one and every hour 23, where UTC would say 2026-03-02 and 9.
+Zones are POSIX strings, so no time zone database is needed.
+"""
+
+import contextlib
+import datetime
+import os
+import sqlite3
+import time
+
+import pytest
+import yaml
+
+from collector import config as config_mod
+from collector import dashboard, db, export, localdays, rollups
+from collector.analytics import filters
+from collector.drain import drain_once
+
+from conftest import HOOK_FIXTURES
+
+HAWAII = "HST10"
+PACIFIC = "PST8PDT,M3.2.0,M11.1.0"  # summer time from the second Sunday of March (2026-03-08)
+QUERIES = yaml.safe_load((dashboard.CONFIG_DIR / "metadata.yml").read_text())["databases"]["cctracker"]["queries"]
+
+
+@contextlib.contextmanager
+def zone(name):
+    os.environ["TZ"] = name
+    time.tzset()
+    try:
+        yield
+    finally:
+        os.environ["TZ"] = "UTC"  # what conftest pins for every other test
+        time.tzset()
+
+
+@pytest.fixture
+def drained(home):
+    """The shared stream replayed through the hook and drained, in Hawaii."""
+    from replay import load_stream, replay
+
+    with zone(HAWAII):
+        replay(load_stream(HOOK_FIXTURES / "session_stream.jsonl"), home)
+        config = config_mod.load()
+        conn = db.connect(config.db_path)
+        assert drain_once(conn, config)["events"] == 38
+        yield conn
+        conn.close()
+
+
+def _column(conn, sql, params=()):
+    return [r[0] for r in conn.execute(sql, params)]
+
+
+def test_day_bounds_follow_the_zone_and_its_summer_time():
+    with zone(PACIFIC):
+        assert localdays.day_start("2026-03-02") == "2026-03-02T08:00:00.000000Z"
+        assert localdays.day_start("2026-07-01") == "2026-07-01T07:00:00.000000Z"
+        # The day summer time starts has 23 hours.
+        assert localdays.day_end("2026-03-08") == "2026-03-09T07:00:00.000000Z"
+        assert localdays.day_end(datetime.date.max) is None
+        # SQLite (the bounds Datasette's queries compute) agrees with Python.
+        conn = sqlite3.connect(":memory:")
+        for day in ("2026-03-02", "2026-03-08", "2026-07-01", "2026-11-01"):
+            sql = "select " + localdays.SQL_DAY_START.format(day="?")
+            assert conn.execute(sql, (day,)).fetchone()[0] == localdays.day_start(day)
+            sql = "select " + localdays.SQL_DAY_END.format(day="?")
+            assert conn.execute(sql, (day,)).fetchone()[0] == localdays.day_end(day)
+
+
+def test_localize_rewrites_times_of_rows_and_leaves_day_strings_alone():
+    sql = ("select date(s.started_at), date(at), strftime('%H', {r}.started_at), strftime('%w', t.day),"
+           " date(day, '+1 day'), julianday(ended_at)")
+    assert localdays.localize(sql) == (
+        "select date(s.started_at, 'localtime'), date(at, 'localtime'),"
+        " strftime('%H', {r}.started_at, 'localtime'), strftime('%w', t.day),"
+        " date(day, '+1 day'), julianday(ended_at)")
+
+
+def test_a_late_evening_session_counts_on_its_local_day(drained):
+    conn = drained
+    with zone(HAWAII):
+        assert _column(conn, "select day from session_summary") == ["2026-03-01"]
+        assert _column(conn, "select distinct day from daily_activity") == ["2026-03-01"]
+        assert _column(conn, "select day from rollup_daily") == ["2026-03-01"]
+        assert _column(conn, "select distinct hour from rollup_think") == [23]
+        assert _column(conn, "select distinct weekday from think_hourly") == ["Sun"]  # 2026-03-01
+        assert rollups.pending(conn) == 0
+        # The rollups and the views they stand for agree.
+        assert conn.execute("select sessions, turns, prompts, tool_calls from daily_overview").fetchall() == \
+            conn.execute("select sessions, turns, prompts, tool_calls from daily_activity").fetchall()
+
+
+def test_date_filters_exports_and_canned_queries_take_local_days(drained):
+    conn = drained
+    with zone(HAWAII):
+        for day, expected in (("2026-03-01", 1), ("2026-03-02", 0)):
+            where, params = filters.parse(start_date=day, end_date=day).where()
+            assert db.scalar(conn, "select count(*) from session_summary where " + where, params) == expected
+            sql, params = export.query(conn, "sessions", since=datetime.date.fromisoformat(day),
+                                       until=datetime.date.fromisoformat(day))
+            assert len(conn.execute(sql, params).fetchall()) == expected
+            # Datasette runs canned queries through the standard library's SQLite.
+            ro = sqlite3.connect("file:%s?mode=ro" % conn.filename, uri=True)
+            assert len(ro.execute(QUERIES["day_work"]["sql"], {"day": day}).fetchall()) == expected
+            ro.close()
+
+
+def test_a_new_zone_recomputes_the_rollups(drained):
+    conn = drained
+    with zone(HAWAII):
+        assert _column(conn, "select day from rollup_daily") == ["2026-03-01"]
+    # Back in UTC (the machine travelled, or TZ changed): the next refresh redoes them all.
+    assert rollups.refresh(conn) == 1
+    assert _column(conn, "select day from rollup_daily") == ["2026-03-02"]
+    assert _column(conn, "select distinct hour from rollup_think") == [9]
+    assert db.scalar(conn, "select signature from local_zone") == "12:00 12:00"
+    assert rollups.refresh(conn) == 0  # and then nothing until something changes
