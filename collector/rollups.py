@@ -41,8 +41,8 @@ def _moved_sql():
     days = ["select d.sid, d.day from rollup_dirty d join moved m on m.sid = d.sid where d.day <> '*'"]
     for source, (column, key) in SOURCES.items():
         if key == "session_id":
-            days.append("select m.sid, date(r.%s, 'localtime') from moved m join %s r on r.session_id = m.sid"
-                        % (column, source))
+            days.append(localdays.localize("select m.sid, date(r.%s) from moved m join %s r on r.session_id = m.sid"
+                                           % (column, source)))
     return ("insert or ignore into temp.rollup_keys (day, project_id)"
             " with moved(sid, pid) as (select sid, pid from rollup_dirty where day = '*'),"
             " days(sid, day) as (%s)"
@@ -98,7 +98,7 @@ def refresh(conn):
     """Recompute the rollup rows of every dirty key; returns the (day, project) keys redone.
 
     Runs in the caller's transaction when there is one (as a savepoint),
-    else in its own; nothing to do costs one indexed read.
+    else in its own; nothing to do costs two small reads (the zone, one dirty mark).
     """
     if db.scalar(conn, localdays.ZONE_SQL) != db.scalar(conn, "select signature from local_zone"):
         return rebuild(conn)

@@ -4,6 +4,8 @@ filtered by project and date range, each opening its session page."""
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
+from collector import localdays
+
 DB_NAME = "cctracker"
 PAGE_SIZE = 100
 
@@ -18,10 +20,10 @@ async def sessions_page(datasette, request):
     # started_at bounds (not day) so the sessions_started index does the filtering.
     # Local calendar days: their bounds in stored (UTC) time.
     if form["date_from"]:
-        where.append("started_at >= (strftime('%Y-%m-%dT%H:%M:%S', :date_from, 'utc') || '.000000Z')")
+        where.append("started_at >= " + localdays.SQL_DAY_START.format(day=":date_from"))
         params["date_from"] = form["date_from"]
     if form["date_to"]:
-        where.append("started_at < (strftime('%Y-%m-%dT%H:%M:%S', :date_to, '+1 day', 'utc') || '.000000Z')")
+        where.append("started_at < " + localdays.SQL_DAY_END.format(day=":date_to"))
         params["date_to"] = form["date_to"]
     rows = (await database.execute(
         "select session_id, project_name, started_at,"
