@@ -120,3 +120,25 @@ def test_a_new_zone_recomputes_the_rollups(drained):
     assert _column(conn, "select distinct hour from rollup_think") == [9]
     assert db.scalar(conn, "select signature from local_zone") == "12:00 12:00"
     assert rollups.refresh(conn) == 0  # and then nothing until something changes
+
+
+def test_the_dashboard_sessions_page_shows_and_filters_local_days(drained):
+    import urllib.request
+
+    from conftest import free_port
+
+    port = free_port()
+    proc = dashboard.start(drained.filename, "127.0.0.1", port, env=dict(os.environ, TZ=HAWAII))
+    try:
+        url = dashboard.wait_until_ready(proc, "127.0.0.1", port).rstrip("/")
+
+        def page(day):
+            address = "%s/-/cctracker/sessions?date_from=%s&date_to=%s" % (url, day, day)
+            with urllib.request.urlopen(address, timeout=30) as resp:
+                return resp.read().decode()
+
+        evening = page("2026-03-01")
+        assert "/-/cctracker/session/1" in evening and "2026-03-01 23:00" in evening
+        assert "No sessions match." in page("2026-03-02")
+    finally:
+        dashboard.stop(proc)
