@@ -13,7 +13,7 @@ import json
 import os
 import random
 
-from . import db, rollups, store
+from . import db, localdays, rollups, store
 
 #: Waiting for the user up to this long counts as thinking (the config default).
 THINK_SECONDS = 300.0
@@ -111,7 +111,7 @@ BASH_COMMANDS = ["pytest -q", "npm test", "git status", "git diff --stat", "ruff
 
 
 def iso(t):
-    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return t.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _weighted(rng, pairs):
@@ -148,7 +148,7 @@ class _Rows:
 def build_demo(path, days=42, seed=1, end=None, scale=1.0, index_search=True):
     """Write a demo database at ``path`` (replacing it) and return its row counts.
 
-    ``end`` is the last day (a date, default today UTC); ``scale`` multiplies
+    ``end`` is the last day (a date, default today); ``scale`` multiplies
     the number of sessions per day; ``index_search`` builds the search index
     (words and vectors) as the collector would after a drain.
     """
@@ -156,7 +156,7 @@ def build_demo(path, days=42, seed=1, end=None, scale=1.0, index_search=True):
         if os.path.exists(path + suffix):
             os.remove(path + suffix)
     rng = random.Random(seed)
-    end = end or dt.datetime.now(dt.timezone.utc).date()
+    end = end or localdays.today()
     conn = db.connect(path)
     rows = _Rows()
     projects = []
@@ -166,6 +166,7 @@ def build_demo(path, days=42, seed=1, end=None, scale=1.0, index_search=True):
                        first_seen=None, last_seen=None)
         projects.append((pid, name, lang, files, topics))
     first = end - dt.timedelta(days=days - 1)
+    now = dt.datetime.now().astimezone()
     with conn:
         for d in range(days):
             day = first + dt.timedelta(days=d)
@@ -174,7 +175,10 @@ def build_demo(path, days=42, seed=1, end=None, scale=1.0, index_search=True):
             count = int(round(count * scale + rng.random() * (scale % 1)))
             starts = sorted(rng.uniform(8, 22.5) for _ in range(count))
             for n, hour in enumerate(starts):
-                start = dt.datetime.combine(day, dt.time()) + dt.timedelta(hours=hour)
+                # Working hours of the local day, as the dashboard shows them.
+                start = (dt.datetime.combine(day, dt.time()) + dt.timedelta(hours=hour)).astimezone()
+                if start > now:
+                    break  # today's sessions only up to now
                 project = projects[min(int(rng.paretovariate(1.3)) - 1, len(projects) - 1)]
                 _session(rng, rows, project, start, weekend, known=(n == 0 and d % 7 == 3))
             if len(rows.tables.get("tool_calls", ())) > 20000:
