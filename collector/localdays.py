@@ -58,6 +58,19 @@ def day_end(day):
     return day_start(day + datetime.timedelta(days=1))
 
 
+def describe():
+    """The zone days follow, for ``cctracker status``: names and UTC offsets (winter, summer)."""
+    import time
+
+    def offset(seconds_west):
+        east = -seconds_west
+        return "%s%02d:%02d" % ("-" if east < 0 else "+", abs(east) // 3600, abs(east) % 3600 // 60)
+
+    names = [n for n in time.tzname if n]
+    return {"zone": "/".join(dict.fromkeys(names)) or "UTC", "utc_offset": offset(time.timezone),
+            "summer_utc_offset": offset(time.altzone) if time.daylight else None}
+
+
 def today():
     return datetime.datetime.now().date()
 

@@ -12,6 +12,8 @@ import time
 from cctracker_client import spool, spool_read
 from hooks import install
 
+from . import localdays
+
 #: Claude Code deletes transcripts older than ``cleanupPeriodDays``; this is
 #: its default when the setting is absent.
 DEFAULT_CLEANUP_DAYS = 30
@@ -36,6 +38,7 @@ def status_report(config, project_dir=None, now=None):
         "database": None,
         "search": None,
         "transcripts": None,
+        "days": localdays.describe(),
         "warnings": [],
     }
     conn = None

@@ -204,3 +204,21 @@ def test_status_uses_real_time_by_default(claude_dir):
     os.utime(claude_dir / "projects" / "-home-dana-src-app" / "x.jsonl")
     r = status_report(config_mod.load())
     assert 0 <= r["transcripts"]["oldest_age_days"] < 1
+
+
+@pytest.mark.parametrize("zone, line, days", [
+    ("HST10", "Days: local time, HST (UTC-10:00)",
+     {"zone": "HST", "utc_offset": "-10:00", "summer_utc_offset": None}),
+    ("PST8PDT,M3.2.0,M11.1.0", "Days: local time, PST/PDT (UTC-08:00, summer UTC-07:00)",
+     {"zone": "PST/PDT", "utc_offset": "-08:00", "summer_utc_offset": "-07:00"}),
+])
+def test_status_names_the_time_zone_days_follow(home, zone, line, days):
+    import subprocess
+
+    from conftest import PYTHON
+
+    env = dict(os.environ, TZ=zone)
+    run = [PYTHON, "-m", "collector.cli", "status"]
+    assert line in subprocess.run(run, env=env, capture_output=True, text=True, check=True).stdout.splitlines()
+    report = json.loads(subprocess.run(run + ["--json"], env=env, capture_output=True, text=True, check=True).stdout)
+    assert report["days"] == days

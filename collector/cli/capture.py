@@ -136,6 +136,9 @@ def _print_report(report):
         echo("Search: %s" % ", ".join("%s=%s" % kv for kv in search.items()))
     elif search is not None:
         echo("Search: %s" % (search,))
+    z = report["days"]
+    echo("Days: local time, %s (UTC%s%s)" % (z["zone"], z["utc_offset"], ", summer UTC%s" % z["summer_utc_offset"]
+                                              if z["summer_utc_offset"] else ""))
     t = report["transcripts"]
     echo("Transcripts: %d in %s (Claude Code deletes them after %s days)"
          % (t["files"], t["path"], t["cleanup_period_days"]))
