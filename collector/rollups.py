@@ -139,3 +139,22 @@ def rebuild(conn):
                      " on conflict (id) do update set signature = excluded.signature" % localdays.ZONE_SQL)
     return db.scalar(conn, "select count(*) from rollup_daily")
 
+
+def current(conn):
+    """Whether the rollups hold every change, computed in the machine's zone as it is now."""
+    return (conn.execute("select 1 from rollup_dirty limit 1").fetchone() is None
+            and db.scalar(conn, localdays.ZONE_SQL) == db.scalar(conn, "select signature from local_zone"))
+
+
+def ensure_current(conn):
+    """Bring the rollups up to date when this connection may write; True when they are current.
+
+    A read-only connection, or one inside its caller's transaction, leaves
+    the writing to the writers (the drain refreshes after its batches).
+    """
+    if current(conn):
+        return True
+    if conn.readonly("main") or conn.in_transaction:
+        return False
+    refresh(conn)
+    return True

@@ -213,6 +213,17 @@ def assert_matches_views(conn):
     fast = conn.execute("select day, project_id, %s from daily_overview order by 1, 2" % cols).fetchall()
     slow = conn.execute("select day, coalesce(project_id, 0), %s from daily_activity order by 1, 2" % cols).fetchall()
     assert fast and fast == slow
+    # daily_totals (m009) gives the analytics daily_activity's rows from the rollups.
+    assert_daily_totals_equal(conn)
+
+
+def assert_daily_totals_equal(conn):
+    exact = conn.execute("select * from daily_activity order by day, project_id").fetchall()
+    rolled = conn.execute("select * from daily_totals order by day, project_id").fetchall()
+    assert len(rolled) == len(exact)
+    for a, b in zip(exact, rolled):
+        # Sums added in another order may differ in the last bit before rounding.
+        assert a == pytest.approx(b, abs=1e-6), (a, b)
 
 
 def test_drain_leaves_rollups_current(home):
@@ -239,3 +250,42 @@ def test_import_leaves_rollups_current(tmp_path):
     summary = importer.import_paths(conn, [str(TRANSCRIPTS)])
     assert summary["tool_calls"] > 0
     assert_matches_views(conn)
+
+
+def test_daily_totals_equal_daily_activity_on_the_demo_database(tmp_path):
+    """Three weeks of varied sessions, tokens of several models, files read and edited."""
+    import datetime
+
+    from collector import demo
+
+    path = str(tmp_path / "demo.db")
+    demo.build_demo(path, days=21, seed=3, end=datetime.date(2026, 3, 20), index_search=False)
+    conn = db.connect(path)
+    assert rollups.current(conn)
+    assert db.scalar(conn, "select count(*) from daily_totals where cost_usd > 0 and files_modified > 0") > 10
+    assert_daily_totals_equal(conn)
+    conn.close()
+
+
+def test_analytics_read_the_rollups_only_when_they_are_current(conn, tmp_path):
+    from collector.analytics import filters, timemodel
+
+    everything = filters.Filters()
+    assert rollups.current(conn)
+    with conn:  # a failed call on day 2: marked dirty, not yet rolled up
+        conn.execute("insert into tool_calls (session_id, tool_use_id, tool_name, started_at, status, source)"
+                     " values (1, 't5', 'Bash', ?, 'error', 'hook')", (at(DAY2, "09:40:00"),))
+    assert not rollups.current(conn)
+    # A reader may not refresh: it computes the rows from the base tables instead.
+    reader = db.connect(str(tmp_path / "cctracker.db"), readonly=True)
+    assert rollups.ensure_current(reader) is False
+    from_views = timemodel.daily_rows(reader, everything)
+    reader.close()
+    assert [(r["day"], r["project_id"], r["turns"], r["tool_failures"], r["input_tokens"]) for r in from_views] == [
+        (DAY1, None, 0, 0, 7), (DAY1, 1, 1, 1, 1000), (DAY1, 2, 1, 0, 0), (DAY2, 1, 1, 1, 0)]
+    # A writer brings them up to date and reads them: the same rows.
+    assert rollups.ensure_current(conn) is True and rollups.pending(conn) == 0
+    from_rollups = timemodel.daily_rows(conn, everything)
+    assert [list(r) for r in from_rollups] == [list(r) for r in from_views]  # same columns, same order
+    for a, b in zip(from_rollups, from_views):
+        assert a == pytest.approx(b, abs=1e-6)

@@ -2,13 +2,13 @@
 
 The drain stores the model (``turns.working_seconds``, ``waits`` of kind
 ``permission`` and ``user`` with the thinking/away split); this module only
-adds it up through the ``daily_activity``, ``session_summary`` and
-``think_times`` views. Definitions: docs/metrics.md.
+adds it up through the ``daily_totals`` (or ``daily_activity``), ``session_summary``
+and ``think_times`` views. Definitions: docs/metrics.md.
 """
 
 import datetime
 
-from .. import db
+from .. import db, rollups
 
 #: Columns of ``daily_activity`` that add up across days and projects.
 ADDITIVE = (
@@ -41,8 +41,13 @@ def _round(value, digits=3):
 
 
 def daily_rows(conn, filters):
+    # The same rows either way (tests/test_rollups.py): ``daily_totals`` reads
+    # the rollups, a row per day and project; ``daily_activity`` computes them
+    # from every base row (seconds at a million events), for when the rollups
+    # lag and this connection may not bring them up to date.
+    view = "daily_totals" if rollups.ensure_current(conn) else "daily_activity"
     where, params = filters.where()
-    return db.rows(conn, "select * from daily_activity where %s order by day, project_id" % where, params)
+    return db.rows(conn, "select * from %s where %s order by day, project_id" % (view, where), params)
 
 
 def add_up(rows):
