@@ -1,0 +1,71 @@
+"""session_summary (m010) gives m003's rows, computing only the sessions a query asks for.
+
+m003's definition (days made local as in m008) is created beside it as
+``session_summary_m003`` and the two are compared row by row.
+"""
+
+import datetime
+
+import pytest
+
+from collector import config as config_mod
+from collector import db, demo, localdays
+from collector.drain import drain_once
+from collector.migrations import m003_views
+
+from conftest import HOOK_FIXTURES
+
+
+def _with_reference(conn):
+    with conn:
+        conn.execute("create temp view session_summary_m003 as %s"
+                     % localdays.localize(m003_views.VIEWS["session_summary"]))
+
+
+def _columns(conn, view):
+    return [r[1] for r in conn.execute("select * from pragma_table_info(?)", (view,))]
+
+
+def _same(conn, where="1", params=()):
+    old = conn.execute("select * from session_summary_m003 where %s order by session_id" % where, params).fetchall()
+    new = conn.execute("select * from session_summary where %s order by session_id" % where, params).fetchall()
+    assert len(_columns(conn, "session_summary")) == 39
+    assert _columns(conn, "session_summary") == _columns(conn, "session_summary_m003")
+    assert new == old
+    return new
+
+
+def test_session_summary_equals_m003_on_the_demo_database(tmp_path):
+    path = str(tmp_path / "demo.db")
+    demo.build_demo(path, days=21, seed=5, end=datetime.date(2026, 3, 20), index_search=False)
+    conn = db.connect(path)
+    _with_reference(conn)
+    rows = _same(conn)
+    assert len(rows) > 40
+    # Sessions with and without tokens, commits and files: both kinds are compared.
+    commits = _columns(conn, "session_summary").index("commits")
+    assert any(r[commits] for r in rows) and not all(r[commits] for r in rows)
+    # Filters on the session give the same answers as before.
+    some = rows[len(rows) // 2]
+    _same(conn, "session_id = ?", (some[0],))
+    _same(conn, "day >= ? and day <= ?", ("2026-03-05", "2026-03-09"))
+    conn.close()
+
+
+def test_session_summary_of_the_shared_stream_by_hand(home):
+    from replay import load_stream, replay
+
+    replay(load_stream(HOOK_FIXTURES / "session_stream.jsonl"), home)
+    config = config_mod.load()
+    conn = db.connect(config.db_path)
+    assert drain_once(conn, config)["events"] == 38
+    _with_reference(conn)
+    (row,) = _same(conn)
+    summary = db.one(conn, "select * from session_summary")
+    # The time model of the stream, worked out by hand in tests/test_time_model.py.
+    assert summary["claude_working_seconds"] == pytest.approx(95.5)
+    assert summary["permission_wait_seconds"] == pytest.approx(24.852)
+    assert summary["thinking_seconds"] == pytest.approx(444.306)
+    assert summary["away_seconds"] == pytest.approx(405.691)
+    assert (summary["turns"], summary["prompts"]) == (2, 2)
+    conn.close()
