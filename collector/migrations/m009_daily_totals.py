@@ -8,13 +8,17 @@ analytics read rows by the thousand instead of the million.
 ``tests/test_rollups.py`` holds the two views equal, column by column.
 """
 
+from .m003_views import _TOTALS
+
+# The CTEs carry m003's names (tc, f, c, k and their columns) so that the
+# columns they share with daily_activity come from m003's own list.
 VIEW = """
 with
-f as (
+fc as (
     select day, project_id, count(*) as touched, sum(edits + writes > 0) as modified
     from rollup_files group by day, project_id
 ),
-m as materialized (select model, price_match from rollup_model_price_match),
+mm as materialized (select model, price_match from rollup_model_price_match),
 k as (
     select t.day, t.project_id, sum(t.input_tokens) as input, sum(t.output_tokens) as output,
         sum(t.cache_creation_tokens) as cache_creation, sum(t.cache_read_tokens) as cache_read,
@@ -25,13 +29,22 @@ k as (
             + t.cache_read_tokens * mp.cache_read_per_mtok) / 1000000.0 end) as cost,
         sum(case when mp.match is null then t.requests else 0 end) as unpriced
     from rollup_tokens t
-    left join m on m.model = t.model
-    left join model_prices mp on mp.match = m.price_match
+    left join mm on mm.model = t.model
+    left join model_prices mp on mp.match = mm.price_match
     group by t.day, t.project_id
 ),
 keys as (
-    select day, project_id from rollup_daily union select day, project_id from f
+    select day, project_id from rollup_daily union select day, project_id from fc
     union select day, project_id from k
+),
+tc as (select day, project_id, tool_successes as ok, tool_failures as failures from rollup_daily),
+f as (
+    select keys.day, keys.project_id, fc.touched, fc.modified, d.lines_added as added, d.lines_removed as removed
+    from keys left join fc using (day, project_id) left join rollup_daily d using (day, project_id)
+),
+c as (
+    select day, project_id, commits, commit_lines_added as added, commit_lines_removed as removed
+    from rollup_daily
 )
 select keys.day, nullif(keys.project_id, 0) as project_id, p.name as project_name,
     coalesce(d.sessions, 0) as sessions,
@@ -46,26 +59,13 @@ select keys.day, nullif(keys.project_id, 0) as project_id, p.name as project_nam
     coalesce(d.turns, 0) as turns,
     coalesce(d.prompts, 0) as prompts,
     coalesce(d.tool_calls, 0) as tool_calls,
-    coalesce(d.tool_successes, 0) as tool_successes,
-    coalesce(d.tool_failures, 0) as tool_failures,
-    coalesce(f.touched, 0) as files_touched,
-    coalesce(f.modified, 0) as files_modified,
-    coalesce(d.lines_added, 0) as lines_added,
-    coalesce(d.lines_removed, 0) as lines_removed,
-    coalesce(d.commits, 0) as commits,
-    coalesce(d.commit_lines_added, 0) as commit_lines_added,
-    coalesce(d.commit_lines_removed, 0) as commit_lines_removed,
-    coalesce(k.input, 0) as input_tokens,
-    coalesce(k.output, 0) as output_tokens,
-    coalesce(k.cache_creation, 0) as cache_creation_tokens,
-    coalesce(k.cache_read, 0) as cache_read_tokens,
-    coalesce(k.total, 0) as total_tokens,
-    round(k.cost, 6) as cost_usd,
-    coalesce(k.unpriced, 0) as unpriced_requests
+""" + _TOTALS + """
 from keys
 left join projects p on p.id = keys.project_id
 left join rollup_daily d on d.day = keys.day and d.project_id = keys.project_id
+left join tc on tc.day = keys.day and tc.project_id = keys.project_id
 left join f on f.day = keys.day and f.project_id = keys.project_id
+left join c on c.day = keys.day and c.project_id = keys.project_id
 left join k on k.day = keys.day and k.project_id = keys.project_id
 """
 
