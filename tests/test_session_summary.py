@@ -1,7 +1,8 @@
-"""session_summary (m010) gives m003's rows, computing only the sessions a query asks for.
+"""Views rewritten for speed give m003's rows: session_summary (m010) computes only the
+sessions a query asks for, token_usage_priced (m011) maps models to prices once per query.
 
-m003's definition (days made local as in m008) is created beside it as
-``session_summary_m003`` and the two are compared row by row.
+m003's definitions (days made local as in m008) are created beside them as temp views
+and the two are compared row by row.
 """
 
 import datetime
@@ -69,3 +70,26 @@ def test_session_summary_of_the_shared_stream_by_hand(home):
     assert summary["away_seconds"] == pytest.approx(405.691)
     assert (summary["turns"], summary["prompts"]) == (2, 2)
     conn.close()
+
+
+def test_token_usage_priced_and_time_bounded_filters_give_m003s_rows(tmp_path):
+    from collector.analytics import filters, tokens
+
+    path = str(tmp_path / "demo.db")
+    demo.build_demo(path, days=21, seed=5, end=datetime.date(2026, 3, 20), index_search=False)
+    conn = db.connect(path)
+    with conn:
+        conn.execute("create temp view token_usage_priced_m003 as %s"
+                     % localdays.localize(m003_views.VIEWS["token_usage_priced"]))
+    old = conn.execute("select * from token_usage_priced_m003 order by id").fetchall()
+    assert len(old) > 500
+    assert conn.execute("select * from token_usage_priced order by id").fetchall() == old
+    # The same week through the day column alone and with the UTC bounds of its local days.
+    week = filters.parse(start_date="2026-03-09", end_date="2026-03-15")
+    where, params = week.where()
+    by_day = conn.execute("select count(*), sum(cost_usd) from token_usage_priced where " + where, params).fetchone()
+    assert by_day[0] > 0
+    assert tokens.totals(conn, week)["requests"] == by_day[0]
+    assert tokens.totals(conn, week)["cost_usd"] == round(by_day[1], 6)
+    conn.close()
+

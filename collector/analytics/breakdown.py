@@ -26,7 +26,7 @@ def rows(conn, filters, by):
     if by == "model":
         return tokens.by(conn, filters, "model")
     if by == "session":
-        where, params = filters.where()
+        where, params = filters.where(at="started_at")
         found = db.rows(conn, "select * from session_summary where %s order by started_at" % where, params)
         for row in found:
             _with_rates(row)

@@ -18,8 +18,13 @@ class Filters:
     start_date: str = None   # inclusive, YYYY-MM-DD (a local day)
     end_date: str = None     # inclusive
 
-    def where(self, day="day", project="project_id"):
-        """A SQL condition (starting with ``1``) and its parameters for a view's columns."""
+    def where(self, day="day", project="project_id", at=None):
+        """A SQL condition (starting with ``1``) and its parameters for a view's columns.
+
+        ``at`` names the view's stored time column: the local days are then
+        also given as its UTC bounds, which its index can serve (a ``day``
+        computed per row cannot).
+        """
         sql, params = ["1"], []
         if self.project_id is not None:
             sql.append("%s = ?" % project)
@@ -27,9 +32,15 @@ class Filters:
         if self.start_date:
             sql.append("%s >= ?" % day)
             params.append(self.start_date)
+            if at:
+                sql.append("%s >= ?" % at)
+                params.append(localdays.day_start(self.start_date))
         if self.end_date:
             sql.append("%s <= ?" % day)
             params.append(self.end_date)
+            if at and localdays.day_end(self.end_date):
+                sql.append("%s < ?" % at)
+                params.append(localdays.day_end(self.end_date))
         return " and ".join(sql), params
 
     def as_dict(self):

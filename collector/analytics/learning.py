@@ -97,7 +97,7 @@ def terms(text):
 
 
 def prompts(conn, filters):
-    where, params = filters.where()
+    where, params = filters.where(at="created_at")
     rows = db.rows(
         conn,
         "select message_id, session_id, project_id, day, created_at, content from prompts"

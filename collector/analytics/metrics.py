@@ -22,7 +22,7 @@ def _per_hour(count, active_seconds, digits=3):
 
 def session_averages(conn, filters):
     """Per-session means over sessions that started in the range."""
-    where, params = filters.where()
+    where, params = filters.where(at="started_at")
     row = db.one(
         conn,
         "select count(*) as sessions, avg(wall_seconds) as wall, avg(active_seconds) as active,"
@@ -102,7 +102,7 @@ def files(conn, filters, limit=TOP * 5):
 
 def git(conn, filters):
     total = timemodel.totals(conn, filters)
-    where, params = filters.where()
+    where, params = filters.where(at="committed_at")
     commits = db.rows(
         conn, "select * from commit_activity where %s order by committed_at desc limit 100" % where, params)
     averages = session_averages(conn, filters)

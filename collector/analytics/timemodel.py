@@ -71,7 +71,7 @@ def totals(conn, filters):
 
 def think_stats(conn, filters):
     """Average, median and p90 of user waits (Stop to next prompt), with their split."""
-    where, params = filters.where()
+    where, params = filters.where(at="started_at")
     waits = db.rows(
         conn,
         "select duration_seconds, thinking_seconds, away_seconds from think_times where %s" % where,
@@ -92,7 +92,7 @@ def think_stats(conn, filters):
 
 
 def sessions(conn, filters, limit=None):
-    where, params = filters.where()
+    where, params = filters.where(at="started_at")
     sql = "select * from session_summary where %s order by started_at desc" % where
     if limit:
         sql += " limit %d" % int(limit)

@@ -34,7 +34,7 @@ def _finish(row):
 def by(conn, filters, group):
     """Token and cost rows for one grouping (model, day, project or session)."""
     columns = GROUPS[group]
-    where, params = filters.where()
+    where, params = filters.where(at="at")
     cols = ", ".join(columns)
     rows = db.rows(
         conn,
@@ -47,7 +47,7 @@ def by(conn, filters, group):
 
 
 def totals(conn, filters):
-    where, params = filters.where()
+    where, params = filters.where(at="at")
     row = db.one(
         conn,
         "select count(*) as requests, %s, sum(cost_usd) as cost_usd,"
