@@ -18,6 +18,8 @@ computed in; a new zone (travel, a changed ``TZ``) recomputes them all.
 
 import functools
 
+import apsw
+
 from . import db, localdays
 from .migrations.m004_dashboard import _PROJECT, ROLLUPS, SOURCES, _upsert
 
@@ -150,11 +152,16 @@ def ensure_current(conn):
     """Bring the rollups up to date when this connection may write; True when they are current.
 
     A read-only connection, or one inside its caller's transaction, leaves
-    the writing to the writers (the drain refreshes after its batches).
+    the writing to the writers (the drain refreshes after its batches); so
+    does one that finds the write lock held past the busy timeout (a long
+    import): a reader never fails for want of the rollups.
     """
     if current(conn):
         return True
     if conn.readonly("main") or conn.in_transaction:
         return False
-    refresh(conn)
+    try:
+        refresh(conn)
+    except apsw.BusyError:
+        return False
     return True

@@ -290,3 +290,24 @@ def test_analytics_read_the_rollups_only_when_they_are_current(conn, tmp_path):
     assert [list(r) for r in from_rollups] == [list(r) for r in from_views]  # same columns, same order
     for a, b in zip(from_rollups, from_views):
         assert a == pytest.approx(b, abs=2e-6)
+
+
+def test_analytics_fall_back_to_the_views_while_another_process_holds_the_write_lock(conn, tmp_path):
+    from collector.analytics import filters, timemodel
+
+    with conn:
+        conn.execute("insert into tool_calls (session_id, tool_use_id, tool_name, started_at, status, source)"
+                     " values (1, 't6', 'Bash', ?, 'error', 'hook')", (at(DAY2, "09:45:00"),))
+    holder = db.connect(str(tmp_path / "cctracker.db"))
+    holder.execute("begin immediate")  # say a long import
+    try:
+        reader = db.connect(str(tmp_path / "cctracker.db"))
+        reader.set_busy_timeout(50)
+        assert rollups.ensure_current(reader) is False
+        rows = timemodel.daily_rows(reader, filters.Filters())
+        assert [(r["day"], r["project_id"], r["tool_failures"]) for r in rows if r["project_id"] == 1] == [
+            (DAY1, 1, 1), (DAY2, 1, 1)]
+        reader.close()
+    finally:
+        holder.execute("rollback")
+        holder.close()
