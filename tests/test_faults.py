@@ -114,10 +114,11 @@ for i in range(200):
 
 
 def test_16_concurrent_writers_while_draining(home):
-    writers = [subprocess.Popen([PYTHON, "-I", "-S", "-c", WRITER, str(ROOT), str(w), str(home)])
-               for w in range(16)]
+    # The database is created first: its migrations must not eat the writers' head start.
     conn = db.connect(str(home / "cctracker.db"))
     config = config_mod.load(str(home))
+    writers = [subprocess.Popen([PYTHON, "-I", "-S", "-c", WRITER, str(ROOT), str(w), str(home)])
+               for w in range(16)]
     drains = 0
     while any(w.poll() is None for w in writers):
         drain_once(conn, config)
