@@ -237,17 +237,15 @@ class Drainer:
                 self._insert_raw(kept)
                 if conn.total_changes() - before != len(kept):
                     raise _AlreadyStored
-            return [(line.id, at, payload, line.project_dir) for line, at, (payload, _) in kept]
         except _AlreadyStored:
-            pass
-        known = set()
-        for start in range(0, len(kept), 500):
-            ids = [line.id for line, _, _ in kept[start:start + 500]]
-            known.update(r[0] for r in conn.execute(
-                "select event_uid from raw_events where event_uid in (%s)" % ",".join("?" * len(ids)), ids))
-        counts["duplicates"] += len(known)
-        kept = [k for k in kept if k[0].id not in known]
-        self._insert_raw(kept)
+            known = set()
+            for start in range(0, len(kept), 500):
+                ids = [line.id for line, _, _ in kept[start:start + 500]]
+                known.update(r[0] for r in conn.execute(
+                    "select event_uid from raw_events where event_uid in (%s)" % ",".join("?" * len(ids)), ids))
+            counts["duplicates"] += len(known)
+            kept = [k for k in kept if k[0].id not in known]
+            self._insert_raw(kept)
         return [(line.id, at, payload, line.project_dir) for line, at, (payload, _) in kept]
 
     def _insert_raw(self, kept):

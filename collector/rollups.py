@@ -102,7 +102,7 @@ def refresh(conn):
     Runs in the caller's transaction when there is one (as a savepoint),
     else in its own; nothing to do costs two small reads (the zone, one dirty mark).
     """
-    if db.scalar(conn, localdays.ZONE_SQL) != db.scalar(conn, "select signature from local_zone"):
+    if not _same_zone(conn):
         return rebuild(conn)
     if conn.execute("select 1 from rollup_dirty limit 1").fetchone() is None:
         return 0
@@ -144,8 +144,11 @@ def rebuild(conn):
 
 def current(conn):
     """Whether the rollups hold every change, computed in the machine's zone as it is now."""
-    return (conn.execute("select 1 from rollup_dirty limit 1").fetchone() is None
-            and db.scalar(conn, localdays.ZONE_SQL) == db.scalar(conn, "select signature from local_zone"))
+    return conn.execute("select 1 from rollup_dirty limit 1").fetchone() is None and _same_zone(conn)
+
+
+def _same_zone(conn):
+    return db.scalar(conn, localdays.ZONE_SQL) == db.scalar(conn, "select signature from local_zone")
 
 
 def ensure_current(conn):
