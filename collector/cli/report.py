@@ -123,17 +123,40 @@ def resolve_project(conn, project):
     return found[0]["id"]
 
 
-@cli.command()
-@click.option("--by", "by", type=click.Choice(breakdown.BY), default="day", show_default=True,
-              help="Group the breakdown table by this.")
-@click.option("--days", type=int, default=None, help="The last N days (default 30).")
-@click.option("--start-date", help="First day, YYYY-MM-DD (a local day).")
-@click.option("--end-date", help="Last day, YYYY-MM-DD (a local day).")
-@click.option("--project", help="Project id or name.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+def _time_options(fn):
+    for option in reversed([
+        click.option("--by", "by", type=click.Choice(breakdown.BY), default="day", show_default=True,
+                     help="Group the breakdown table by this."),
+        click.option("--days", type=int, default=None, help="The last N days (default 30)."),
+        click.option("--start-date", help="First day, YYYY-MM-DD (a local day)."),
+        click.option("--end-date", help="Last day, YYYY-MM-DD (a local day)."),
+        click.option("--project", help="Project id or name."),
+        click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables."),
+    ]):
+        fn = option(fn)
+    return fn
+
+
+@cli.group(invoke_without_command=True)
+@_time_options
+@click.pass_context
 @guard
-def report(by, days, start_date, end_date, project, as_json):
+def report(ctx, by, days, start_date, end_date, project, as_json):
+    """Reports: tokens and cost like ccusage (daily, weekly, monthly, session, model,
+    project), or the time model (time; also what plain `report` prints)."""
+    if ctx.invoked_subcommand is None:
+        time_report(by, days, start_date, end_date, project, as_json)
+
+
+@report.command("time")
+@_time_options
+@guard
+def time_command(by, days, start_date, end_date, project, as_json):
     """Time, think time, tools, files, git, tokens, cost and scores for a period."""
+    time_report(by, days, start_date, end_date, project, as_json)
+
+
+def time_report(by, days, start_date, end_date, project, as_json):
     config = load_config()
     conn = db.connect(config.db_path)
     filters = filters_mod.parse(project_id=resolve_project(conn, project), start_date=start_date,
