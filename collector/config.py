@@ -30,6 +30,9 @@ class Config:
     privacy: str = "full"
     #: Projects whose path matches one of these globs are not recorded.
     exclude_projects: tuple = ()
+    #: Keep every transcript line read (redacted, compressed, in archive.db) so
+    #: ``cctracker restore`` can give a deleted transcript back to Claude Code.
+    archive_transcripts: bool = True
     #: Delete data older than this many days; 0 keeps everything for good.
     retention_days: int = 0
     api_host: str = "127.0.0.1"

@@ -26,7 +26,7 @@ import orjson
 
 from cctracker_client import spool, spool_read
 
-from . import db, localdays, rollups
+from . import archive, db, localdays, rollups
 from .errors import InvalidInput, NotFound
 from .export import parse_date, resolve_projects
 
@@ -215,6 +215,7 @@ def forget(conn, selection, home=None, reclaim_space=True):
         _delete(conn, selection, removed)
     finally:
         conn.execute("pragma secure_delete=%d" % secure)
+    removed["archived_files"] = archive.forget_sessions(conn, selection.session_uuids)
     removed = {k: v for k, v in removed.items() if v}
     if reclaim_space and removed and reclaim(conn)["wal_checkpoint_busy"]:
         # Another process was reading: old pages may stay in the WAL until its next checkpoint.

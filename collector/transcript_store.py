@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from cctracker_client.spool import format_time
 
-from . import store, transcripts
+from . import archive, store, transcripts
 from .privacy import Privacy
 from .transcript_prepare import prepare, read_file
 # ``Pending`` is also used as ``transcript_store.Pending`` by the importer.
@@ -84,6 +84,8 @@ def store_read(conn, read, *, config=None, privacy=None, pending=None):
                 idle_minutes=getattr(config, "session_idle_minutes", DEFAULT_IDLE_MINUTES),
                 privacy=privacy or Privacy(config), pending=pending)
     first_session = next(iter(batch.sessions), None)
+    if not stats["skipped"].get("excluded_project"):
+        archive.keep(conn, read, session_uuid or first_session, agent_id or hinted_agent, config)
     _remember(conn, path, session_uuid or first_session, agent_id or hinted_agent, read.new_offset,
               read.size, read.mtime)
     return stats
