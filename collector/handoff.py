@@ -10,10 +10,14 @@ import os
 import re
 import time
 
-from . import archive, db, search
-from .errors import InvalidInput, NotFound
+from . import archive, db, search, sessionref
+from .errors import CCTrackerError, InvalidInput, NotFound
 
 _UUIDISH = re.compile(r"^[0-9a-fA-F]{4,8}(-[0-9a-fA-F]{0,12}){0,4}$")
+
+class NoArchive(CCTrackerError):
+    pass
+
 
 _SESSION_SQL = (
     "select s.id, s.session_uuid, s.title, s.cwd, s.started_at, s.last_event_at, s.transcript_path,"
@@ -22,22 +26,9 @@ _SESSION_SQL = (
 
 
 def session_by_ref(conn, ref):
-    """One session from a UUID, a unique UUID prefix (4+ characters) or our numeric id; else None."""
-    ref = (ref or "").strip()
-    if not ref:
-        raise InvalidInput("session", "must not be empty")
-    if ref.isdigit():
-        found = db.one(conn, _SESSION_SQL + " where s.id = ?", (int(ref),))
-        if found:
-            return found
-    found = db.one(conn, _SESSION_SQL + " where s.session_uuid = ?", (ref,))
-    if found or not _UUIDISH.match(ref):
-        return found
-    prefix = ref.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
-    many = db.rows(conn, _SESSION_SQL + " where s.session_uuid like ? limit 3", (prefix,))
-    if len(many) > 1:
-        raise InvalidInput("session", "%r matches more than one session; give more of the UUID" % ref)
-    return many[0] if many else None
+    """The session a reference names (see :mod:`collector.sessionref`) with its project, as a dict."""
+    session_id, _ = sessionref.lookup(conn, ref)
+    return db.one(conn, _SESSION_SQL + " where s.id = ?", (session_id,))
 
 
 def find(conn, text, *, limit=5, project=None):
@@ -46,10 +37,14 @@ def find(conn, text, *, limit=5, project=None):
     Search hits are grouped by session (its best hit first) and carry the
     matching snippet; at most ``limit`` sessions.
     """
-    found = session_by_ref(conn, text) if _looks_like_ref(text) else None
-    if found:
-        found["snippet"] = None
-        return [found]
+    if _looks_like_ref(text):
+        try:
+            found = session_by_ref(conn, text)
+        except NotFound:
+            found = None  # not a session after all: search for it
+        if found:
+            found["snippet"] = None
+            return [found]
     hits = search.search(conn, text, project=project, limit=100, context=False)
     sessions, order = {}, []
     for hit in hits:
@@ -70,7 +65,7 @@ def find(conn, text, *, limit=5, project=None):
 
 def _looks_like_ref(text):
     text = (text or "").strip()
-    return bool(text) and " " not in text and (text.isdigit() or bool(_UUIDISH.match(text)))
+    return text.startswith("#") or bool(_UUIDISH.match(text))
 
 
 def session_dir(conn, session):
@@ -137,8 +132,8 @@ def restore(conn, session, target_dir=None, overwrite=False, environ=None):
     arch = archive.open_for(conn)
     try:
         if arch is None or not archive.files_of(arch, uuid):
-            raise NotFound("no archived transcript for session %s (archive_transcripts off, or it"
-                           " was recorded before the archive existed)" % uuid)
+            raise NoArchive("no archived transcript for session %s (archive_transcripts off, or it"
+                            " was recorded before the archive existed)" % uuid)
         written = archive.restore_files(arch, uuid, target_dir, overwrite=overwrite)
     finally:
         if arch is not None:

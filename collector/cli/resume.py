@@ -56,7 +56,7 @@ def _write(conn, session, to, force, as_json):
 def restore_command(session, to, force, as_json):
     """Write a session's transcript back from the archive (subagent files too).
 
-    SESSION is a session UUID, a unique prefix of one, or the tracker's id.
+    SESSION is a session UUID, a unique prefix of one, or #id.
     Without --to the files go where Claude Code reads them
     (~/.claude/projects/<project>/<uuid>.jsonl, or under $CLAUDE_CONFIG_DIR),
     so `claude --resume <uuid>` finds the session again. The lines are the
@@ -68,8 +68,6 @@ def restore_command(session, to, force, as_json):
 
     conn = _connect()
     found = handoff.session_by_ref(conn, session)
-    if found is None:
-        fail("no session %r" % session)
     _write(conn, found, os.path.abspath(to) if to else None, force, as_json)
 
 
@@ -85,7 +83,7 @@ def restore_command(session, to, force, as_json):
 def resume_command(query, project, pick, print_only, restore, as_json):
     """Resume a past session in Claude Code: `claude --resume <uuid>` in its directory.
 
-    QUERY is a session UUID (or prefix, or id) or words to search for: the
+    QUERY is a session UUID (or a prefix, or #id) or words to search for: the
     best hit is taken and the next few are listed to choose from (--pick N).
     When Claude Code has deleted the transcript, it offers to restore it from
     the archive first (secrets stay redacted in a restored transcript).
