@@ -89,7 +89,7 @@ def connect(path=None, readonly=False, migrate=True):
     if not readonly:
         _private(path)
         if migrate:
-            from .migrations import migrate as run_migrations
+            from .schema import migrate as run_migrations
 
             run_migrations(conn)
     return conn

@@ -6,31 +6,13 @@ SQLite's ``'localtime'`` modifier and Python's ``astimezone()`` both read
 (``TZ``, else ``/etc/localtime``). Evening work in California stays on its own
 day instead of landing on tomorrow's.
 
-The views and rollups of migrations 3 and 4 were written with UTC days;
-:func:`localize` rewrites their SQL, so those definitions stay the one source.
+The views and rollups say ``'localtime'`` in their own text
+(``collector/schema/``); this module is the Python side and the bound SQL.
 """
 
 import datetime
-import re
 
 from . import timeutil
-
-#: A day or hour taken from a stored time: ``date(s.started_at)``,
-#: ``strftime('%H', {r}.at)``. Day strings (``date(day, '+1 day')``,
-#: ``strftime('%w', t.day)``) are already local and are left alone.
-_TIME_COLUMN = r"((?:\w+|\{r\})\.\w*at|\w*_at|at)"
-_DATE = re.compile(r"\bdate\(%s\)" % _TIME_COLUMN)
-_STRFTIME = re.compile(r"\bstrftime\('(%%[A-Za-z])', %s\)" % _TIME_COLUMN)
-
-#: Same offsets on these two instants = same zone as far as days go (summer and winter time).
-ZONE_SQL = ("select strftime('%H:%M', '2026-01-15T12:00:00Z', 'localtime') || ' '"
-            " || strftime('%H:%M', '2026-07-15T12:00:00Z', 'localtime')")
-
-
-def localize(sql):
-    """SQL with every day or hour of a stored UTC time taken in local time."""
-    sql = _DATE.sub(r"date(\1, 'localtime')", sql)
-    return _STRFTIME.sub(r"strftime('\1', \2, 'localtime')", sql)
 
 
 def day_start(day):

@@ -1,4 +1,4 @@
-"""Recompute the dashboard rollups (m004) for the keys the triggers marked dirty.
+"""Recompute the dashboard rollups for the keys the triggers marked dirty.
 
 The triggers on the base tables only note which (day, session) and (day,
 project) changed in ``rollup_dirty``. ``refresh`` turns those into (day,
@@ -9,8 +9,8 @@ tables' time indexes. The drain calls it once per batch, the import once
 per commit group, the API after each write, forget after its deletes: the
 work is the size of the days touched, not of every row written.
 
-Days are local (:mod:`collector.localdays`, m008) and times are stored as
-UTC text, so a local day's rows are the text range [its start in UTC, the
+What each rollup holds is defined once, in :mod:`collector.schema.rollup_defs`.
+Days are local and times are stored as UTC text, so a local day's rows are the text range [its start in UTC, the
 next day's); the local ``date()`` is checked as well so a row counts on the
 same day as in the views. ``local_zone`` holds the zone the rollups were
 computed in; a new zone (travel, a changed ``TZ``) recomputes them all.
@@ -21,7 +21,7 @@ import functools
 import apsw
 
 from . import db, localdays
-from .migrations.m004_dashboard import _PROJECT, ROLLUPS, SOURCES, _upsert
+from .schema.rollup_defs import PROJECT, ROLLUPS, SOURCES, ZONE_SQL, rebuild_statements
 
 TEMP_TABLES = (
     "create temp table if not exists rollup_keys (day text not null, project_id integer not null,"
@@ -43,8 +43,8 @@ def _moved_sql():
     days = ["select d.sid, d.day from rollup_dirty d join moved m on m.sid = d.sid where d.day <> '*'"]
     for source, (column, key) in SOURCES.items():
         if key == "session_id":
-            days.append(localdays.localize("select m.sid, date(r.%s) from moved m join %s r on r.session_id = m.sid"
-                                           % (column, source)))
+            days.append("select m.sid, date(r.%s, 'localtime') from moved m join %s r on r.session_id = m.sid"
+                        % (column, source))
     return ("insert or ignore into temp.rollup_keys (day, project_id)"
             " with moved(sid, pid) as (select sid, pid from rollup_dirty where day = '*'),"
             " days(sid, day) as (%s)"
@@ -58,10 +58,10 @@ def _partial(source, keys, values, columns, cond):
     column = SOURCES[source][0]
     join = ""
     project = keys["project_id"].format(r="r")
-    if keys["project_id"] == _PROJECT:
+    if keys["project_id"] == PROJECT:
         join, project = " left join sessions s on s.id = r.session_id", "coalesce(s.project_id, 0)"
     exprs = {"day": "k.day", "project_id": project}
-    exprs.update((k, localdays.localize(e).format(r="r")) for k, e in keys.items() if k not in exprs)
+    exprs.update((k, e.format(r="r")) for k, e in keys.items() if k not in exprs)
     selects = ["%s as %s" % (exprs[k], k) for k in keys]
     selects += ["coalesce(%s, 0) as %s" % (values[c].format(r="r"), c) if c in values else "0 as %s" % c
                 for c in columns]
@@ -75,7 +75,7 @@ def _partial(source, keys, values, columns, cond):
 
 @functools.cache
 def statements():
-    """{rollup table: (key columns, insert statement)} built from m004's definitions."""
+    """{rollup table: (key columns, insert statement)} built from the rollup definitions."""
     tables = {}
     for _, source, _, table, keys, values, cond in ROLLUPS:
         tables.setdefault(table, []).append((source, keys, values, cond))
@@ -132,13 +132,8 @@ def rebuild(conn):
     Returns the number of (day, project) keys of ``rollup_daily`` afterwards.
     """
     with db.write_transaction(conn):
-        for table in sorted({entry[3] for entry in ROLLUPS}):
-            conn.execute("delete from %s" % table)
-        for _, source, _, table, keys, values, cond in ROLLUPS:
-            conn.execute(localdays.localize(_upsert(table, keys, values, cond, source)))
-        conn.execute("delete from rollup_dirty")
-        conn.execute("insert into local_zone (id, signature) values (1, (%s))"
-                     " on conflict (id) do update set signature = excluded.signature" % localdays.ZONE_SQL)
+        for sql in rebuild_statements():
+            conn.execute(sql)
     return db.scalar(conn, "select count(*) from rollup_daily")
 
 
@@ -148,7 +143,7 @@ def current(conn):
 
 
 def _same_zone(conn):
-    return db.scalar(conn, localdays.ZONE_SQL) == db.scalar(conn, "select signature from local_zone")
+    return db.scalar(conn, ZONE_SQL) == db.scalar(conn, "select signature from local_zone")
 
 
 def ensure_current(conn):

@@ -9,6 +9,7 @@ Zones are POSIX strings, so no time zone database is needed.
 import contextlib
 import datetime
 import os
+import re
 import sqlite3
 import time
 
@@ -16,7 +17,7 @@ import pytest
 import yaml
 
 from collector import config as config_mod
-from collector import dashboard, db, export, localdays, rollups
+from collector import dashboard, db, export, localdays, rollups, schema
 from collector.analytics import filters
 from collector.drain import drain_once
 
@@ -72,13 +73,15 @@ def test_day_bounds_follow_the_zone_and_its_summer_time():
             assert conn.execute(sql, (day,)).fetchone()[0] == localdays.day_end(day)
 
 
-def test_localize_rewrites_times_of_rows_and_leaves_day_strings_alone():
-    sql = ("select date(s.started_at), date(at), strftime('%H', {r}.started_at), strftime('%w', t.day),"
-           " date(day, '+1 day'), julianday(ended_at)")
-    assert localdays.localize(sql) == (
-        "select date(s.started_at, 'localtime'), date(at, 'localtime'),"
-        " strftime('%H', {r}.started_at, 'localtime'), strftime('%w', t.day),"
-        " date(day, '+1 day'), julianday(ended_at)")
+def test_every_day_or_hour_of_a_stored_time_in_the_schema_is_local():
+    """The views and rollup triggers take days and hours of stored UTC times in local time;
+    day strings (``date(day, '+1 day')``, ``strftime('%w', t.day)``) are already local."""
+    with open(schema.SCHEMA_SQL) as f:
+        text = f.read()
+    column = r"((?:\w+|\{r\})\.\w*at|\w*_at|at)"
+    assert re.findall(r"\bdate\(%s\)" % column, text) == []
+    assert re.findall(r"\bstrftime\('%%[A-Za-z]', %s\)" % column, text) == []
+    assert text.count("'localtime'") > 40
 
 
 def test_a_late_evening_session_counts_on_its_local_day(drained):

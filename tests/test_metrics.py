@@ -4,8 +4,7 @@ import sqlite3
 
 import pytest
 
-from collector import db
-from collector.migrations import m003_views
+from collector import db, schema
 
 
 @pytest.fixture
@@ -13,7 +12,7 @@ def conn(tmp_path):
     return db.connect(str(tmp_path / "t.db"))
 
 
-@pytest.mark.parametrize("view", m003_views.ORDER)
+@pytest.mark.parametrize("view", sorted(schema.views()))
 def test_view_runs_on_fresh_db_with_stdlib_sqlite(tmp_path, view):
     path = str(tmp_path / "fresh.db")
     db.connect(path).close()

@@ -3,15 +3,14 @@
 import sqlite3
 import subprocess
 
-import apsw
 import pytest
 
 from collector import db, search, store
 from collector.errors import InvalidInput
-from collector.migrations import m001_core
 from collector.search import query as query_mod
 from collector.search import results, retrieve
 
+import legacy
 from conftest import PYTHON
 
 ALPHA_UUID = "5a1f0c3e-0000-4000-8000-00000000a001"
@@ -185,10 +184,8 @@ def test_deleted_message_loses_its_document_and_vector(indexed):
 
 def test_rows_older_than_the_search_migration_are_indexed(tmp_path):
     path = str(tmp_path / "old.db")
-    old = apsw.Connection(path)
+    old = legacy.create(path, 1)
     with old:
-        m001_core.migrate(old)
-        old.execute("pragma user_version=1")
         sid, _ = store.ensure_session(old, "old-session", cwd="/nonexistent/old")
         store.add_message(old, uid="old-1", session_id=sid, role="user", kind="prompt",
                           content="an ancient prompt about zebras")

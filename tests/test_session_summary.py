@@ -1,8 +1,8 @@
 """Views rewritten for speed give m003's rows: session_summary (m010) computes only the
 sessions a query asks for, token_usage_priced (m011) maps models to prices once per query.
 
-m003's definitions (days made local as in m008) are created beside them as temp views
-and the two are compared row by row.
+m003's definitions (days made local, as a database at version 8 held them) are created
+beside them as temp views and the two are compared row by row.
 """
 
 import datetime
@@ -10,17 +10,16 @@ import datetime
 import pytest
 
 from collector import config as config_mod
-from collector import db, demo, localdays
+from collector import db, demo
 from collector.drain import drain_once
-from collector.migrations import m003_views
-
 from conftest import HOOK_FIXTURES
+from legacy import view_sql
 
 
 def _with_reference(conn):
     with conn:
         conn.execute("create temp view session_summary_m003 as %s"
-                     % localdays.localize(m003_views.VIEWS["session_summary"]))
+                     % view_sql("session_summary", 8))
 
 
 def _columns(conn, view):
@@ -80,7 +79,7 @@ def test_token_usage_priced_and_time_bounded_filters_give_m003s_rows(tmp_path):
     conn = db.connect(path)
     with conn:
         conn.execute("create temp view token_usage_priced_m003 as %s"
-                     % localdays.localize(m003_views.VIEWS["token_usage_priced"]))
+                     % view_sql("token_usage_priced", 8))
     old = conn.execute("select * from token_usage_priced_m003 order by id").fetchall()
     assert len(old) > 500
     assert conn.execute("select * from token_usage_priced order by id").fetchall() == old

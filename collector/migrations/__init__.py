@@ -1,32 +1,8 @@
-"""Numbered schema migrations, tracked in ``pragma user_version``.
+"""Numbered table migrations: ``mNNN_name.sql`` (or ``.py`` with ``migrate(conn)``).
 
-Each migration is a module ``mNNN_name.py`` in this package with a
-``migrate(conn)`` function. Shipped migrations are never edited: a change
-is a new module with the next number.
+Applied in order by :func:`collector.schema.migrate`, tracked in ``pragma
+user_version``. A shipped migration is never edited, and a Python one imports
+nothing of the runtime (a test holds both). Views and rollup definitions are
+not migrations: they live in ``collector/schema/`` and are re-created when
+their text changes. How to add either: docs/schema.md.
 """
-
-import importlib
-import pkgutil
-
-from .. import db as _db
-
-
-def all_migrations():
-    names = sorted(
-        m.name for m in pkgutil.iter_modules(__path__) if m.name[:1] == "m" and m.name[1:4].isdigit()
-    )
-    return [(int(n[1:4]), n, importlib.import_module("%s.%s" % (__name__, n))) for n in names]
-
-
-def migrate(conn):
-    """Apply every migration newer than the database, each in its own transaction."""
-    current = _db.scalar(conn, "pragma user_version")
-    applied = []
-    for number, name, module in all_migrations():
-        if number <= current:
-            continue
-        with conn:
-            module.migrate(conn)
-            conn.execute("pragma user_version=%d" % number)
-        applied.append(name)
-    return applied

@@ -1,12 +1,10 @@
-"""The core schema: what the drain and the transcript reader write.
+-- The core schema: what the drain and the transcript reader write.
+--
+-- Times are ISO 8601 UTC text with microseconds (``2026-03-02T09:00:00.412000Z``)
+-- so they sort as text, read well in Datasette and work with SQLite's date
+-- functions. Claude Code's own ids (session UUID, ``toolu_…``, agent ids) are
+-- kept as text beside our integer keys.
 
-Times are ISO 8601 UTC text with microseconds (``2026-03-02T09:00:00.412000Z``)
-so they sort as text, read well in Datasette and work with SQLite's date
-functions. Claude Code's own ids (session UUID, ``toolu_…``, agent ids) are
-kept as text beside our integer keys.
-"""
-
-SCHEMA = """
 create table projects (
     id integer primary key,
     name text not null,
@@ -246,8 +244,3 @@ create table drain_errors (
     reason text not null,
     line text
 );
-"""
-
-
-def migrate(conn):
-    conn.execute(SCHEMA)

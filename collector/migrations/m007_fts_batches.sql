@@ -1,18 +1,16 @@
-"""Messages reach the full-text index once per transaction, not once per row.
+-- Messages reach the full-text index once per transaction, not once per row.
+--
+-- An FTS5 table written inside a transaction flushes its pending terms into a
+-- new segment at every statement savepoint that follows, and every insert
+-- into a table with triggers opens one. Fed row by row, each message became a
+-- segment of its own and the next tool call paid for writing and merging it
+-- (a tenth of the drain). Now an insert only queues the message id in
+-- ``fts_pending``; :func:`collector.store.index_messages` moves the queue into
+-- ``messages_fts`` with one ``INSERT ... SELECT`` before each writer commits.
+--
+-- A queued message is not in the index yet: deleting or rewriting it only
+-- touches the queue (an FTS5 ``delete`` of a row it never saw would corrupt it).
 
-An FTS5 table written inside a transaction flushes its pending terms into a
-new segment at every statement savepoint that follows, and every insert
-into a table with triggers opens one. Fed row by row, each message became a
-segment of its own and the next tool call paid for writing and merging it
-(a tenth of the drain). Now an insert only queues the message id in
-``fts_pending``; :func:`collector.store.index_messages` moves the queue into
-``messages_fts`` with one ``INSERT ... SELECT`` before each writer commits.
-
-A queued message is not in the index yet: deleting or rewriting it only
-touches the queue (an FTS5 ``delete`` of a row it never saw would corrupt it).
-"""
-
-SQL = """
 create table fts_pending (id integer primary key);  -- messages not yet in messages_fts
 
 drop trigger messages_ai;
@@ -33,8 +31,3 @@ when not exists (select 1 from fts_pending where id = old.id) begin
     insert into messages_fts(messages_fts, rowid, content) values ('delete', old.id, old.content);
     insert into messages_fts(rowid, content) values (new.id, new.content);
 end;
-"""
-
-
-def migrate(conn):
-    conn.execute(SQL)

@@ -1,20 +1,18 @@
-"""Search index: one document per searchable thing, two FTS5 indexes, vectors.
+-- Search index: one document per searchable thing, two FTS5 indexes, vectors.
+--
+-- ``search_docs`` holds prompts, replies, thinking, tool calls (command and
+-- error) and commits (subject and message) as plain text with the metadata
+-- filters need. It is filled by ``collector.search.index_pending`` from
+-- ``search_queue``, which small triggers on the source tables feed: the drain
+-- only pays for one tiny insert per row, never for FTS or vectors.
+--
+-- ``search_docs_fts`` (porter) ranks words with BM25; ``search_docs_trigram``
+-- finds code identifiers, partial words and scripts without spaces.
+-- ``search_vectors`` keeps one float16 wordllama vector per document, tagged
+-- with the content hash it was computed from; ``search_vector_log`` lets the
+-- in-memory vector matrix catch up with changes without reloading everything.
+-- Everything here is readable by SQLite 3.40 (trigram needs 3.34).
 
-``search_docs`` holds prompts, replies, thinking, tool calls (command and
-error) and commits (subject and message) as plain text with the metadata
-filters need. It is filled by ``collector.search.index_pending`` from
-``search_queue``, which small triggers on the source tables feed: the drain
-only pays for one tiny insert per row, never for FTS or vectors.
-
-``search_docs_fts`` (porter) ranks words with BM25; ``search_docs_trigram``
-finds code identifiers, partial words and scripts without spaces.
-``search_vectors`` keeps one float16 wordllama vector per document, tagged
-with the content hash it was computed from; ``search_vector_log`` lets the
-in-memory vector matrix catch up with changes without reloading everything.
-Everything here is readable by SQLite 3.40 (trigram needs 3.34).
-"""
-
-SCHEMA = """
 create table search_vector_log (
     seq integer primary key,
     doc_id integer not null
@@ -83,15 +81,6 @@ on search_docs begin
     insert into search_vector_log(doc_id) values (new.id);
 end;
 
--- What search results show beside a document: for Datasette and ad-hoc SQL.
-create view search_documents as
-select d.id, d.kind, d.ref_table, d.ref_id, d.at, d.model, d.text,
-       d.project_id, p.name as project_name, d.session_id, s.session_uuid, d.turn_id,
-       d.embedded_hash is d.content_hash as has_vector
-from search_docs d
-left join projects p on p.id = d.project_id
-left join sessions s on s.id = d.session_id;
-
 create table search_queue (
     ref_table text not null,
     ref_id integer not null,
@@ -133,8 +122,3 @@ end;
 insert or ignore into search_queue select 'messages', id from messages;
 insert or ignore into search_queue select 'tool_calls', id from tool_calls;
 insert or ignore into search_queue select 'commits', id from commits;
-"""
-
-
-def migrate(conn):
-    conn.execute(SCHEMA)

@@ -1,18 +1,4 @@
-"""``daily_totals``: the columns of ``daily_activity`` (m003), read from the rollups (m004).
-
-``daily_activity`` aggregates every base row on each read: exact, and
-seconds at a million events. The rollups hold the same sums per local day
-and project; this view puts them back into ``daily_activity``'s shape (files
-from ``rollup_files``, tokens and cost from ``rollup_tokens``), so the
-analytics read rows by the thousand instead of the million.
-``tests/test_rollups.py`` holds the two views equal, column by column.
-"""
-
-from . import m003_views
-
-# The rollups under m003's CTE names and columns (project 0 back to NULL), so that
-# daily_activity's own select list and joins are used as they are.
-PARTS = """
+CREATE VIEW daily_totals as 
 with
 d as (select *, nullif(project_id, 0) as pid from rollup_daily),
 s as (select day, pid as project_id, sessions, wall_seconds as wall from d),
@@ -50,17 +36,43 @@ k as (
     group by t.day, t.project_id
 ),
 keys as (select day, project_id from s union select day, project_id from k)
-"""
-
-
-def _select():
-    """daily_activity's select list and joins, from m003's own text."""
-    view = m003_views.VIEWS["daily_activity"]
-    return view[view.index("select keys.day"):]
-
-
-VIEW = PARTS + _select()
-
-
-def migrate(conn):
-    conn.execute("create view daily_totals as %s" % VIEW)
+select keys.day, keys.project_id, p.name as project_name,
+    coalesce(s.sessions, 0) as sessions,
+    round(coalesce(s.wall, 0), 3) as wall_seconds,
+    round(coalesce(tu.working, 0) + coalesce(w.permission, 0) + coalesce(w.thinking, 0), 3)
+        as active_seconds,
+    round(coalesce(tu.working, 0), 3) as claude_working_seconds,
+    round(coalesce(w.permission, 0), 3) as permission_wait_seconds,
+    round(coalesce(w.user_wait, 0), 3) as user_wait_seconds,
+    round(coalesce(w.thinking, 0), 3) as thinking_seconds,
+    round(coalesce(w.away, 0), 3) as away_seconds,
+    coalesce(tu.turns, 0) as turns,
+    coalesce(m.prompts, 0) as prompts,
+    coalesce(tc.calls, 0) as tool_calls,
+    coalesce(tc.ok, 0) as tool_successes,
+    coalesce(tc.failures, 0) as tool_failures,
+    coalesce(f.touched, 0) as files_touched,
+    coalesce(f.modified, 0) as files_modified,
+    coalesce(f.added, 0) as lines_added,
+    coalesce(f.removed, 0) as lines_removed,
+    coalesce(c.commits, 0) as commits,
+    coalesce(c.added, 0) as commit_lines_added,
+    coalesce(c.removed, 0) as commit_lines_removed,
+    coalesce(k.input, 0) as input_tokens,
+    coalesce(k.output, 0) as output_tokens,
+    coalesce(k.cache_creation, 0) as cache_creation_tokens,
+    coalesce(k.cache_read, 0) as cache_read_tokens,
+    coalesce(k.total, 0) as total_tokens,
+    round(k.cost, 6) as cost_usd,
+    coalesce(k.unpriced, 0) as unpriced_requests
+from keys
+left join projects p on p.id = keys.project_id
+left join s on s.day is keys.day and s.project_id is keys.project_id
+left join tu on tu.day is keys.day and tu.project_id is keys.project_id
+left join w on w.day is keys.day and w.project_id is keys.project_id
+left join m on m.day is keys.day and m.project_id is keys.project_id
+left join tc on tc.day is keys.day and tc.project_id is keys.project_id
+left join f on f.day is keys.day and f.project_id is keys.project_id
+left join c on c.day is keys.day and c.project_id is keys.project_id
+left join k on k.day is keys.day and k.project_id is keys.project_id
+where keys.day is not null;

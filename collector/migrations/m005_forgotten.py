@@ -1,7 +1,0 @@
-"""Sessions the user forgot: an import must not bring them back from old transcripts."""
-
-
-def migrate(conn):
-    conn.execute(
-        "create table forgotten_sessions (session_uuid text primary key, forgotten_at text not null)"
-    )

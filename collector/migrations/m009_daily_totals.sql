@@ -1,0 +1,1 @@
+-- Migration 009 changed only a view. Views are repeatable now: its text is collector/schema/views/daily_totals.sql.

@@ -1,0 +1,1 @@
+-- Migration 010 changed only a view. Views are repeatable now: its text is collector/schema/views/session_summary.sql.

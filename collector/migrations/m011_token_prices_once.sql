@@ -1,0 +1,1 @@
+-- Migration 011 changed only a view. Views are repeatable now: its text is collector/schema/views/token_usage_priced.sql.
