@@ -95,14 +95,96 @@ class SpoolLine:
         self.raw = raw
 
 
-def parse_line(raw):
-    """Parse one line; returns SpoolLine or raises ValueError with the reason."""
+#: Deepest JSON nesting accepted anywhere (spool lines, API bodies). orjson
+#: refuses to write past 254 levels, so a deeper event could never be stored;
+#: real hook payloads stay under 20.
+MAX_DEPTH = 200
+
+#: A ``\\uD800``-``\\uDFFF`` escape with the run of backslashes before it (odd = a real escape).
+_SURROGATE = None
+
+
+def loads(raw, max_depth=MAX_DEPTH):
+    """Parse JSON text for storage, or raise ValueError with the reason.
+
+    Deeper than ``max_depth`` is refused (a RecursionError or a value that
+    could not be written back would otherwise stop whoever reads it), and
+    lone UTF-16 surrogates (``\\ud83c``: JavaScript's text cut mid-emoji)
+    become U+FFFD instead of costing the whole line.
+    """
     import orjson
 
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError as e:
-        raise ValueError("not JSON: %s" % e) from None
+        if "depth" in str(e):
+            raise ValueError("nested deeper than %d levels" % max_depth) from None
+        fixed = fix_surrogates(raw)
+        if fixed is raw:
+            raise ValueError("not JSON: %s" % e) from None
+        try:
+            value = orjson.loads(fixed)
+        except orjson.JSONDecodeError as e2:
+            raise ValueError("not JSON: %s" % e2) from None
+    except RecursionError:
+        raise ValueError("nested deeper than %d levels" % max_depth) from None
+    # Counting brackets is C speed; only a text with many of them is walked.
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "surrogatepass")
+    if raw.count(b"{") + raw.count(b"[") > max_depth and depth(value) > max_depth:
+        raise ValueError("nested deeper than %d levels" % max_depth)
+    return value
+
+
+def depth(value):
+    """Nesting depth of a parsed JSON value (a scalar is 0, ``{}`` is 1), without recursion."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            item = item.values()
+        elif not isinstance(item, list):
+            continue
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in item if isinstance(child, (dict, list)))
+    return deepest
+
+
+def fix_surrogates(raw):
+    """``raw`` with every unpaired ``\\uD800``-``\\uDFFF`` escape replaced by ``\\ufffd``
+    (the same object when there is none)."""
+    global _SURROGATE
+    import re
+
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "surrogatepass")
+    if _SURROGATE is None:
+        _SURROGATE = re.compile(rb"(\\+)u([dD][89a-fA-F][0-9a-fA-F]{2})")
+    found = [m for m in _SURROGATE.finditer(raw) if len(m.group(1)) % 2]
+    if not found:
+        return raw
+    out, last, i = [], 0, 0
+    while i < len(found):
+        m = found[i]
+        high = m.group(2)[1:2].lower() in b"89ab"
+        pair = (high and i + 1 < len(found) and found[i + 1].start() == m.end()
+                and len(found[i + 1].group(1)) == 1 and found[i + 1].group(2)[1:2].lower() in b"cdef")
+        if pair:
+            i += 2
+            continue
+        out.append(raw[last:m.end(1)] + b"ufffd")
+        last = m.end()
+        i += 1
+    if not out:
+        return raw
+    out.append(raw[last:])
+    return b"".join(out)
+
+
+def parse_line(raw):
+    """Parse one line; returns SpoolLine or raises ValueError with the reason."""
+    value = loads(raw, MAX_DEPTH + 1)  # the payload sits one level down
     if not isinstance(value, dict):
         raise ValueError("spool line is not an object")
     version = value.get("v")
@@ -115,8 +197,12 @@ def parse_line(raw):
         raise ValueError("missing receive time")
     if not isinstance(payload, dict):
         raise ValueError("payload is not a JSON object")
+    cut = value.get("cut")
+    if cut is not None and not (isinstance(cut, dict) and all(
+            type(cut.get(k)) is int and cut.get(k) >= 0 for k in ("fields", "chars"))):
+        raise ValueError("bad cut marker %r" % (cut,))
     project_dir = value.get("d") if isinstance(value.get("d"), str) else None
-    return SpoolLine(version, event_id, received, payload, value.get("cut"), project_dir, raw)
+    return SpoolLine(version, event_id, received, payload, cut, project_dir, raw)
 
 
 def read_lines(path):

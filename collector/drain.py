@@ -15,7 +15,6 @@ import dataclasses
 import datetime
 import gc
 import os
-import threading
 import time
 
 import apsw
@@ -24,7 +23,7 @@ import orjson
 from cctracker_client import spool, spool_read
 
 from . import db, drain_ahead, rollups, store, timeutil
-from .drain_ahead import read_events
+from .drain_ahead import Bad, read_events
 from .model import Model
 from .redact import redact_text
 
@@ -43,6 +42,12 @@ ROLLUP_INTERVAL_SECONDS = 1.0
 #: WAL pages (4 KiB) between checkpoints while a backlog drains (SQLite's
 #: default is 1000): fewer copies of the pages every batch touches again.
 BACKLOG_CHECKPOINT_PAGES = 10000
+
+
+#: Failures of the machine, not of an event: they end the drain run (the
+#: spool keeps every line) instead of marking events as failed.
+ENVIRONMENT_ERRORS = (apsw.BusyError, apsw.LockedError, apsw.FullError, apsw.IOError, apsw.CantOpenError,
+                      apsw.ReadOnlyError, apsw.CorruptError, apsw.NotADBError, OSError, MemoryError)
 
 
 class _AlreadyStored(Exception):
@@ -152,16 +157,18 @@ class Drainer:
                 continue
             if reason is not None and reason.endswith(REDACTED_MARK):
                 continue
-            spool.replace_error(path, redact_text(raw.decode("utf-8", "replace")).encode("utf-8"),
-                                "%s %s" % (reason or "unknown", REDACTED_MARK))
+            spool.replace_error(path, self.privacy.kept_error(raw),
+                                "%s %s" % (redact_text(reason or "unknown"), REDACTED_MARK))
             done += 1
         return done
 
     def _bad(self, raw, reason, path, stats):
         stats.bad_lines += 1
-        text = raw.decode("utf-8", "replace")
-        spool.keep_error(redact_text(text).encode(),
-                         "%s (from %s) %s" % (reason, os.path.basename(path), REDACTED_MARK), self.config.home)
+        self._keep_bad(raw, "%s (from %s)" % (reason, os.path.basename(path)))
+
+    def _keep_bad(self, raw, reason):
+        spool.keep_error(self.privacy.kept_error(raw), "%s %s" % (redact_text(reason), REDACTED_MARK),
+                         self.config.home)
 
     def _apply_batch(self, batch, prepared, stats):
         """Apply a batch in one transaction.
@@ -171,9 +178,15 @@ class Drainer:
         a savepoint per event, so the bad one is stored raw, counted in
         ``drain_errors``, and the rest go in.
         """
+        for (_, _, _, line), ready in zip(batch, prepared):
+            if isinstance(ready, Bad):  # failed a check, redaction or serialising
+                stats.bad_lines += 1
+                self._keep_bad(line.raw, ready.reason)
         try:
             counts = self._apply_events(batch, prepared, isolate=False)
-        except (apsw.ConstraintError, ValueError, TypeError, KeyError, AttributeError):
+        except ENVIRONMENT_ERRORS:
+            raise  # not the events' fault: the drain reports it and tries again later
+        except Exception:  # noqa: BLE001 - some event is poison: find it below
             counts = self._apply_events(batch, prepared, isolate=True)
         for key, value in counts.items():
             setattr(stats, key, getattr(stats, key) + value)
@@ -196,12 +209,14 @@ class Drainer:
                     with conn:  # a savepoint: one bad event never spoils the batch
                         model.apply(event_id, at, payload, project_dir)
                     counts["events"] += 1
-                except (apsw.ConstraintError, ValueError, TypeError, KeyError, AttributeError) as e:
+                except ENVIRONMENT_ERRORS:
+                    raise
+                except Exception as e:  # noqa: BLE001 - stored raw, counted in drain_errors
                     model.forget()  # what it kept in memory may describe rolled-back rows
                     counts["failed"] += 1
                     conn.execute(
                         "insert into drain_errors (at, source, reason, line) values (?, ?, ?, ?)",
-                        (timeutil.now(), event_id, "%s: %s" % (type(e).__name__, e), None),
+                        (timeutil.now(), event_id, redact_text("%s: %s" % (type(e).__name__, e)), None),
                     )
             model.flush()
             counts["transcripts"] += self._run_transcripts()
@@ -226,6 +241,8 @@ class Drainer:
         for (at, _, _, line), ready in zip(batch, prepared):
             if ready is None:
                 counts["skipped"] += 1
+            elif isinstance(ready, Bad):
+                continue  # kept under errors/ by _apply_batch
             elif line.id in seen:
                 counts["duplicates"] += 1  # the same line twice in the spool counts once
             else:
@@ -289,7 +306,7 @@ class Drainer:
             except Exception as e:  # noqa: BLE001 - counted and kept below
                 self.conn.execute(
                     "insert into drain_errors (at, source, reason, line) values (?, ?, ?, null)",
-                    (timeutil.now(), path, "transcript: %s: %s" % (type(e).__name__, e)))
+                    (timeutil.now(), path, redact_text("transcript: %s: %s" % (type(e).__name__, e))))
                 continue
             done += 1 if result and not result.get("missing") else 0
         return done
@@ -306,7 +323,8 @@ class Drainer:
             marks = ",".join("?" * len(session_ids))
             since = self.conn.execute(
                 "select min(started_at) from sessions where id in (%s)" % marks, tuple(session_ids)).fetchone()[0]
-            gitops.sync_commits(self.conn, project_id=project_id, repo_path=project[0], since=since)
+            gitops.sync_commits(self.conn, project_id=project_id, repo_path=project[0], since=since,
+                                privacy=self.privacy)
 
     # --- sessions that stopped without SessionEnd ----------------------------
 
@@ -336,34 +354,5 @@ def drain_once(conn, config):
     return Drainer(conn, config).drain_once().as_dict()
 
 
-class DrainThread(threading.Thread):
-    """Drains every ``config.drain_interval_seconds`` until ``stop()``."""
-
-    def __init__(self, config, after=None):
-        super().__init__(name="cctracker-drain", daemon=True)
-        self.config = config
-        self.after = after          # called with the connection after each drain
-        self._stop_event = threading.Event()
-        self.last_stats = None
-        self.last_error = None
-
-    def run(self):
-        conn = db.connect(self.config.db_path)
-        drainer = Drainer(conn, self.config)
-        try:
-            while not self._stop_event.is_set():
-                try:
-                    self.last_stats = drainer.drain_once().as_dict()
-                    if self.after:
-                        self.after(conn)
-                    self.last_error = None
-                except (apsw.Error, OSError) as e:
-                    # Keep serving; the spool keeps the events until the next try.
-                    self.last_error = "%s: %s" % (type(e).__name__, e)
-                self._stop_event.wait(self.config.drain_interval_seconds)
-        finally:
-            conn.close()
-
-    def stop(self, timeout=30):
-        self._stop_event.set()
-        self.join(timeout)
+# The thread that runs this under ``cctracker serve`` (kept importable from here).
+from .drain_thread import DrainThread  # noqa: E402,F401

@@ -21,7 +21,7 @@ import orjson
 
 from cctracker_client import spool_read
 
-from . import timeutil
+from . import hookfields, timeutil
 
 #: Below this much spool (about 5,000 events) a worker costs more to start than it saves.
 MIN_BYTES = 3 * 1024 * 1024
@@ -34,13 +34,35 @@ AHEAD = 4
 STEAL = True
 
 
+class Bad:
+    """A line that cannot be stored: the drain keeps it under ``errors/`` with ``reason``."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason):
+        self.reason = reason
+
+    def __reduce__(self):  # picklable across the worker's files
+        return Bad, (self.reason,)
+
+
 def prepare(privacy, line):
-    """``(payload, payload_json)`` as stored (redacted), or None for an excluded project."""
-    payload = line.payload
-    if privacy.excluded(line.project_dir or payload.get("cwd")):
-        return None
-    payload = privacy.payload(payload)  # redacted once, used for everything
-    return payload, orjson.dumps(payload).decode()
+    """``(payload, payload_json)`` as stored (redacted), None for an excluded project,
+    or :class:`Bad` for a line that fails a step (checking, redacting, serialising).
+
+    Never raises: one poison line must not stop the drain.
+    """
+    try:
+        payload = line.payload
+        reason = hookfields.check(payload)
+        if reason:
+            return Bad(reason)
+        if privacy.excluded(line.project_dir or payload.get("cwd")):
+            return None
+        payload = privacy.payload(payload)  # redacted once, used for everything
+        return payload, orjson.dumps(payload).decode()
+    except Exception as e:  # noqa: BLE001 - the line is kept with this reason
+        return Bad("cannot prepare the event: %s: %s" % (type(e).__name__, e))
 
 
 def start(privacy, files, batch_size):
@@ -143,6 +165,9 @@ class Ahead(Local):
         for (_, _, _, line), (event_id, text, same) in zip(batch, results):
             if event_id != line.id:
                 raise ValueError("drain worker read a different spool")
+            if isinstance(same, Bad):
+                out.append(same)
+                continue
             # Nothing redacted (the usual case): the payload this process parsed is the one.
             out.append(None if text is None else (line.payload if same else loads(text), text))
         self.taken += 1
@@ -180,16 +205,18 @@ def read_events(files, bad=None):
             else:
                 try:
                     line = spool_read.parse_line(raw)
-                except ValueError as e:
-                    reason = str(e)
-                else:
                     received = line.received
                     # The client writes the canonical form; only replays and old lines need parsing.
                     at = received if _canonical(received) else timeutil.normalize(received)
+                except ValueError as e:
+                    reason = str(e)
+                except Exception as e:  # noqa: BLE001 - one line, never the drain
+                    reason = "cannot read the line: %s: %s" % (type(e).__name__, e)
+                else:
                     if at is not None:
                         events.append((at, order, number, line))
                         continue
-                    reason = "bad receive time %r" % line.received
+                    reason = "bad receive time %r: %s" % (line.received[:64], timeutil.OUT_OF_RANGE)
             if bad is not None:
                 bad(raw, reason, path)
     events.sort(key=lambda e: e[:3])
@@ -197,7 +224,8 @@ def read_events(files, bad=None):
 
 
 def _canonical(text):
-    return len(text) == 27 and text[10] == "T" and text[19] == "." and text[26] == "Z" and text[:4].isdigit()
+    return (len(text) == 27 and text[10] == "T" and text[19] == "." and text[26] == "Z"
+            and "%04d" % timeutil.MIN_YEAR <= text[:4] <= "%04d" % timeutil.MAX_YEAR and text[:4].isdigit())
 
 
 def serve():
@@ -218,8 +246,8 @@ def serve():
         results, git_ops = [], {}
         for _, _, _, line in events[start:start + size]:
             prepared = prepare(privacy, line)
-            if prepared is None:
-                results.append((line.id, None, False))
+            if prepared is None or isinstance(prepared, Bad):
+                results.append((line.id, None, prepared or False))
                 continue
             results.append((line.id, prepared[1], prepared[0] is line.payload))
             # Parsing shell commands is pure work: done here, the drain only looks it up.

@@ -41,6 +41,21 @@ def _code(value):
     return len(value) <= 40 and value.replace("_", "").isalpha() and value.islower()
 
 
+def remote(url):
+    """A git remote as stored: the credentials a URL may carry (``https://oauth2:glpat-...@host``,
+    ``https://user:pass@host``) removed, then the usual redaction. ``git@host:path`` keeps
+    its user: it names no secret."""
+    if not isinstance(url, str) or not url:
+        return None
+    scheme, sep, rest = url.partition("://")
+    if sep:
+        authority, slash, path = rest.partition("/")
+        if "@" in authority:
+            authority = authority.rsplit("@", 1)[1]
+        url = scheme + sep + authority + slash + path
+    return redact.redact_text(url)
+
+
 def metadata_only(value, key=None):
     """Keep numbers, booleans and metadata strings; content strings become None."""
     if isinstance(value, dict):
@@ -97,6 +112,62 @@ class Privacy:
         if self.mode == FULL:
             return redact.redact_value(payload)
         return metadata_only(payload)
+
+    def title(self, text):
+        """A session title: redacted, kept in both modes (a summary line, not the conversation)."""
+        if not isinstance(text, str) or not text:
+            return None
+        return redact.redact_text(text) if self.mode == FULL else None
+
+    def error_text(self, text):
+        """An error message as stored: redacted; in metadata mode only a short code stays."""
+        if not isinstance(text, str):
+            return None
+        if self.mode == FULL or _code(text):
+            return redact.redact_text(text)
+        return None
+
+    def commit(self, subject, message, author_name, author_email):
+        """A commit's subject, message and author as stored: redacted, or all None in
+        metadata mode (they are what was written, and who)."""
+        if self.mode != FULL:
+            return None, None, None, None
+        return tuple(redact.redact_text(v) if isinstance(v, str) else None
+                     for v in (subject, message, author_name, author_email))
+
+    def kept_error(self, raw):
+        """Bytes of an input kept under ``errors/``, with its secrets redacted.
+
+        JSON is decoded first, so a secret escaped inside a string (``\\n``
+        between ``.env`` lines, ``\\"`` around a password) is seen as the
+        text it is; what is not JSON is redacted as text after undoing the
+        common escapes.
+        """
+        from cctracker_client import spool_read
+
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8", "surrogatepass")
+        try:
+            value = spool_read.loads(raw)
+        except ValueError:
+            value = None
+        if isinstance(value, dict):
+            import orjson
+
+            if isinstance(value.get("p"), dict) and "v" in value:  # a spool line: its payload
+                value = dict(value, p=self.payload(value["p"]))
+            else:
+                value = self.payload(value)
+            try:
+                return orjson.dumps(value)
+            except (TypeError, orjson.JSONEncodeError):
+                pass
+        text = raw.decode("utf-8", "replace")
+        for escaped, plain in (("\\n", "\n"), ("\\t", "\t"), ('\\"', '"'), ("\\\\", "\\")):
+            text = text.replace(escaped, plain)
+        if self.mode != FULL:
+            return ("[%d bytes of content dropped: privacy = metadata]" % len(raw)).encode()
+        return redact.redact_text(text).encode("utf-8", "replace")
 
     def text(self, text):
         """Message or command text as stored: redacted (full) or None (metadata)."""

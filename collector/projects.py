@@ -43,7 +43,10 @@ def _detect(directory):
     top = git(directory, "rev-parse", "--show-toplevel")
     if not top:
         return ProjectInfo(directory, _name(directory), False)
-    remote = git(top, "config", "--get", "remote.origin.url") or None
+    from .privacy import remote as clean_remote
+
+    # Remotes can carry credentials (https://oauth2:<token>@host): never stored.
+    remote = clean_remote(git(top, "config", "--get", "remote.origin.url"))
     branch = git(top, "rev-parse", "--abbrev-ref", "HEAD") or None
     return ProjectInfo(top, _name(top), True, remote, branch)
 

@@ -3,15 +3,41 @@
 from datetime import datetime, timezone
 
 
+#: Times outside these years are refused as input: nothing a hook or a
+#: transcript records is that old or that far ahead, and the edges
+#: (``9999-12-31T23:59:59-23:59``) overflow when turned into UTC.
+MIN_YEAR = 1970
+MAX_YEAR = 2999
+
+OUT_OF_RANGE = "time is out of range (years %d to %d)" % (MIN_YEAR, MAX_YEAR)
+
+
 def parse(text):
-    """ISO 8601 text (``Z`` or offset or naive = UTC) to an aware datetime, or None."""
+    """ISO 8601 text (``Z`` or offset or naive = UTC) to an aware UTC datetime, or None
+    (also for a time outside MIN_YEAR..MAX_YEAR)."""
     if not isinstance(text, str) or not text:
         return None
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return in_range(value)
+
+
+def to_utc(value):
+    """An aware (naive = UTC) datetime in UTC, or None when that overflows the calendar."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:
+        return None
+
+
+def in_range(value):
+    """An aware datetime in UTC, or None when it is outside the years we accept."""
+    value = to_utc(value)
+    return value if value is not None and MIN_YEAR <= value.year <= MAX_YEAR else None
 
 
 def normalize(text):

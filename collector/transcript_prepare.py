@@ -87,6 +87,9 @@ def prepare(batch, privacy):
     if batch.prepared:
         return
     batch.prepared = True
+    for info in batch.sessions.values():
+        if info.get("title") is not None:
+            info["title"] = privacy.title(info["title"])
     messages = []
     for uid, session_uuid, agent_id, role, kind, content, at, model in batch.messages:
         content = privacy.text(content)

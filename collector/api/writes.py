@@ -17,6 +17,7 @@ import msgspec
 
 from .. import db, gitops, projects, rollups, store, tools
 from ..errors import InvalidInput, NotFound
+from ..privacy import remote as privacy_remote
 from ..timeutil import seconds_between
 from .validate import iso, parse_stored
 from ..db import write_transaction as _write_transaction
@@ -93,7 +94,7 @@ def start_session(conn, privacy, body, at):
         project_id = store.ensure_project(conn, directory, at=at)
         if body.git_repo:
             conn.execute("update projects set git_remote = coalesce(git_remote, ?) where id = ?",
-                         (body.git_repo, project_id))
+                         (privacy_remote(body.git_repo), project_id))
         conn.execute(
             "insert into sessions (session_uuid, project_id, cwd, source, started_at, last_event_at,"
             " status, git_branch, model, claude_version, permission_mode)"

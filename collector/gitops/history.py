@@ -95,7 +95,7 @@ def parse_log(output):
     return commits
 
 
-def sync_commits(conn, *, project_id, repo_path, since, until=None):
+def sync_commits(conn, *, project_id, repo_path, since, until=None, privacy=None):
     """Store the repository's commits since ``since`` and link each to its session.
 
     A commit belongs to the session whose git operations made it, else to
@@ -108,9 +108,13 @@ def sync_commits(conn, *, project_id, repo_path, since, until=None):
     if not output:
         return 0
     commits = parse_log(output)
+    if privacy is None:
+        from ..privacy import Privacy
+
+        privacy = Privacy(None)  # full: redacted
     with conn:
         for c in commits:
-            _store_commit(conn, project_id, c)
+            _store_commit(conn, project_id, c, privacy)
     return len(commits)
 
 
@@ -118,16 +122,19 @@ _COMMIT_COLUMNS = ("session_id", "author_name", "author_email", "committed_at", 
                    "files_changed", "lines_added", "lines_removed", "by_claude")
 
 
-def _store_commit(conn, project_id, c):
+def _store_commit(conn, project_id, c, privacy):
     """Insert or refresh one commit and its files; an unchanged commit is not touched.
 
     Not an UPSERT: SQLite applies an UPSERT's conflict policy to the
     ``insert or ignore`` of the search triggers, which then fail.
     """
+    # Written text and who wrote it pass the privacy layer like any other content.
+    subject, message, author_name, author_email = privacy.commit(
+        c["subject"], c["message"], c["author_name"], c["author_email"])
     values = dict(
         session_id=_session_for(conn, project_id, c["sha"], c["committed_at"]),
-        author_name=c["author_name"], author_email=c["author_email"],
-        committed_at=c["committed_at"], subject=c["subject"], message=c["message"],
+        author_name=author_name, author_email=author_email,
+        committed_at=c["committed_at"], subject=subject, message=message,
         files_changed=len(c["files"]),
         lines_added=sum(a for a, _ in c["files"].values()),
         lines_removed=sum(r for _, r in c["files"].values()),

@@ -138,10 +138,12 @@ def parse_time(field, value, now=None, end=False):
             following = localdays.day_end(moment.date())
             if following is None:
                 return "9999-12-31T23:59:59.999999Z"
-            moment = timeutil.parse(following) - datetime.timedelta(microseconds=1)
-        elif moment.tzinfo is None:
-            moment = moment.replace(tzinfo=datetime.timezone.utc)
-    return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            moment = datetime.datetime.fromisoformat(following.replace("Z", "+00:00"))
+            moment -= datetime.timedelta(microseconds=1)
+    utc = timeutil.to_utc(moment)
+    if utc is None:  # 9999-12-31T23:59:59-23:59 is past the calendar's end
+        raise InvalidInput(field, "time is out of range")
+    return timeutil.format(utc)
 
 
 def parse_kinds(value):
