@@ -52,8 +52,8 @@ def test_bad_body_gives_400_naming_the_field(api, path, body, field):
     assert r.json()["message"]
 
 
-@pytest.mark.parametrize("data", [b"{", b"", b'{"session_id": "\\ud800"}', b"\xff\xfe"],
-                         ids=["truncated", "empty", "lone-surrogate", "not-utf8"])
+# A lone surrogate is not here: it becomes U+FFFD (tests/test_hostile_input.py).
+@pytest.mark.parametrize("data", [b"{", b"", b"\xff\xfe"], ids=["truncated", "empty", "not-utf8"])
 def test_bad_json_gives_400_on_body(api, data):
     r = api.post("/api/activity", data=data, headers={"Content-Type": "application/json"})
     assert r.status_code == 400

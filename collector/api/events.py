@@ -28,7 +28,7 @@ from cctracker_client import spool, spool_read
 
 from ..errors import InvalidInput
 from . import openapi
-from .validate import MAX_BODY_BYTES, HTTPError, decode, field_of, message_of, read_body
+from .validate import MAX_BODY_BYTES, HTTPError, check_depth, decode, field_of, message_of, read_body
 
 #: Events per request: enough for a forwarder to catch up quickly, small
 #: enough that one request never holds the spool lock for long.
@@ -77,6 +77,8 @@ def to_line(item, field, received_now):
     if not isinstance(item, dict):
         raise InvalidInput(field, "must be a JSON object")
     if "v" in item and "p" in item:
+        if "cut" in item:
+            _cut(item["cut"], field)  # named here, before the line's own parser refuses it
         try:
             line = spool_read.parse_line(msgspec.json.encode(item))
         except ValueError as e:
@@ -85,7 +87,8 @@ def to_line(item, field, received_now):
             raise InvalidInput(field + ".id", "must match %s" % EVENT_ID)
         received = spool.parse_time(line.received.upper())
         if received is None:
-            raise InvalidInput(field + ".t", "must be an ISO 8601 date-time")
+            raise InvalidInput(field + ".t", "must be an ISO 8601 date-time from 1970 to 2999 (got %r)"
+                               % line.received[:40])
         if "cut" in item and item["cut"] is None:
             raise InvalidInput(field + ".cut", "must be {\"fields\": N, \"chars\": M}")
         if "d" in item and not isinstance(item["d"], str):
@@ -122,8 +125,15 @@ def _items(req):
             continue
         if len(items) >= MAX_BATCH_EVENTS:
             raise InvalidInput("events", "at most %d events per request" % MAX_BATCH_EVENTS)
+        check_depth(raw, "events[%d]" % len(items), spool_read.MAX_DEPTH)
         try:
-            items.append(msgspec.json.decode(raw))
+            try:
+                items.append(msgspec.json.decode(raw))
+            except msgspec.DecodeError:
+                fixed = spool_read.fix_surrogates(raw)  # lone surrogates become U+FFFD
+                if fixed is raw:
+                    raise
+                items.append(msgspec.json.decode(fixed))
         except msgspec.DecodeError as e:
             raise InvalidInput("events[%d]" % len(items), "line %d is not JSON: %s" % (number, e)) from None
         except msgspec.ValidationError as e:

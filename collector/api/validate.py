@@ -10,6 +10,8 @@ import re
 import falcon
 import msgspec
 
+from cctracker_client import spool_read
+
 from .. import localdays
 from ..errors import InvalidInput
 
@@ -27,6 +29,8 @@ MAX_LIMIT = 1000
 
 JSON_TYPES = ("application/json",)
 
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"{}[]")
 _PATH_RE = re.compile(r" - at `\$\.?([^`]*)`$")
 _MISSING_RE = re.compile(r"missing required field `([^`]+)`")
 
@@ -95,16 +99,47 @@ def too_large(limit):
     )
 
 
-def decode(data, struct):
-    """Decode JSON bytes into ``struct`` or raise InvalidInput naming the field."""
+def decode(data, struct, field="body"):
+    """Decode JSON bytes into ``struct`` or raise InvalidInput naming the field.
+
+    Deeper than ``spool_read.MAX_DEPTH`` is refused before msgspec recurses
+    into it, and lone UTF-16 surrogates become U+FFFD, as in the drain.
+    """
     if not data.strip():
-        raise InvalidInput("body", "a JSON body is required")
+        raise InvalidInput(field, "a JSON body is required")
+    check_depth(data, field)
     try:
-        return msgspec.json.decode(data, type=struct)
+        try:
+            return msgspec.json.decode(data, type=struct)
+        except msgspec.DecodeError:
+            fixed = spool_read.fix_surrogates(data)
+            if fixed is data:
+                raise
+            return msgspec.json.decode(fixed, type=struct)
     except msgspec.ValidationError as e:
-        raise InvalidInput(field_of(e), message_of(e)) from None
+        raise InvalidInput(field_of(e) if field == "body" else field, message_of(e)) from None
     except msgspec.DecodeError as e:
-        raise InvalidInput("body", "not valid JSON: %s" % e) from None
+        raise InvalidInput(field, "not valid JSON: %s" % e) from None
+    except RecursionError:
+        raise InvalidInput(field, "nested deeper than %d levels" % spool_read.MAX_DEPTH) from None
+
+
+def check_depth(data, field="body", limit=None):
+    """InvalidInput when JSON text nests deeper than ``limit`` (brackets in strings
+    count too: a body near the limit full of them is refused, never a crash)."""
+    limit = limit or spool_read.MAX_DEPTH + 1  # a batch holds its events one level down
+    if data.count(b"{") + data.count(b"[") <= limit:
+        return
+    # Strings out (C speed), then only the brackets are walked.
+    skeleton = _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    level = 0
+    for byte in skeleton:
+        if byte == 123 or byte == 91:  # { [
+            level += 1
+            if level > limit:
+                raise InvalidInput(field, "nested deeper than %d levels" % spool_read.MAX_DEPTH)
+        else:
+            level -= 1
 
 
 def json_body(req, struct, limit=MAX_BODY_BYTES):
