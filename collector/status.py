@@ -35,6 +35,8 @@ def status_report(config, project_dir=None, now=None):
         "hooks": hooks_report(project_dir),
         "spool": spool_report(config.home),
         "errors": errors_report(config.home),
+        "drain": drain_report(config.home),
+        "unsaved_events": spool.read_unsaved(config.home),
         "database": None,
         "search": None,
         "transcripts": None,
@@ -110,6 +112,17 @@ def spool_report(home):
     overflow = [p for p in spool_read.pending_files(home)
                 if os.path.basename(p).startswith(spool.OVERFLOW_PREFIX)]
     return {"path": spool.spool_dir(home), "files": files, "bytes": size, "overflow_files": len(overflow)}
+
+
+def drain_report(home):
+    """The drain's last run (as ``/api/health`` reports it): failing, last error, lag."""
+    from .drain_thread import health
+
+    report = health(home)
+    for key in ("backlog_files", "backlog_bytes"):
+        report.pop(key)
+    report["log"] = os.path.join(home, "logs", "drain.log")
+    return report
 
 
 def errors_report(home):
@@ -249,6 +262,14 @@ def warnings(report):
         if len(commands) > 1:
             out.append("different cctracker hook commands in %s settings record every event more "
                        "than once: uninstall all but one scope" % " and ".join(h["scope"] for h in hooks))
+    drain = report.get("drain") or {}
+    if drain.get("failing"):
+        out.append("the drain is failing (%d run(s) in a row, last: %s); events wait in the spool. "
+                   "Traceback: %s" % (drain["consecutive_failures"], drain["last_error"], drain["log"]))
+    unsaved = report.get("unsaved_events") or {}
+    if unsaved.get("count"):
+        out.append("%d hook event(s) could not be saved at all (last at %s: %s): free disk space under %s"
+                   % (unsaved["count"], unsaved["last"], unsaved["reason"], report["home"]))
     if report["errors"]["count"]:
         out.append("%d input(s) kept under %s (newest: %s)"
                    % (report["errors"]["count"], report["errors"]["path"], report["errors"]["newest_reason"]))

@@ -1,11 +1,17 @@
-"""``GET /api/health``: is the collector up, where is its data, how much is waiting."""
+"""``GET /api/health``: is the collector up, where is its data, how much is waiting.
+
+503 (``status: "failing"``) while the drain's last run failed: the events
+wait in the spool, and ``drain.last_error`` says why (the traceback is in
+``logs/drain.log``). ``unsaved_events`` counts hook events that could not
+be written at all (a full disk).
+"""
 
 import falcon
 from msgspec import Struct
 
-from cctracker_client import spool_read
+from cctracker_client import spool
 
-from .. import db
+from .. import db, drain_thread
 from . import openapi
 
 
@@ -14,12 +20,30 @@ class SpoolBacklog(Struct):
     bytes: int
 
 
+class DrainHealth(Struct):
+    failing: bool
+    consecutive_failures: int
+    last_success_at: str | None
+    last_error: str | None
+    last_error_at: str | None
+    lag_seconds: float | None
+
+
+class UnsavedEvents(Struct):
+    count: int
+    first: str | None
+    last: str | None
+    reason: str | None
+
+
 class Health(Struct):
     status: str
     db_path: str
     schema_version: int
     spool_backlog: SpoolBacklog
     version: str
+    drain: DrainHealth
+    unsaved_events: UnsavedEvents
 
 
 def _version():
@@ -36,15 +60,19 @@ class HealthResource:
         self.ctx = ctx
 
     def on_get(self, req, resp):
-        files, size = spool_read.backlog(self.ctx.config.home)
+        home = self.ctx.config.home
+        drain = drain_thread.health(home)
+        failing = drain["failing"]
         resp.media = {
-            "status": "ok",
+            "status": "failing" if failing else "ok",
             "db_path": self.ctx.db_path,
             "schema_version": db.scalar(self.ctx.db(), "pragma user_version"),
-            "spool_backlog": {"files": files, "bytes": size},
+            "spool_backlog": {"files": drain.pop("backlog_files"), "bytes": drain.pop("backlog_bytes")},
             "version": _version(),
+            "drain": drain,
+            "unsaved_events": spool.read_unsaved(home),
         }
-        resp.status = falcon.HTTP_200
+        resp.status = falcon.HTTP_503 if failing else falcon.HTTP_200
 
 
 def register(app, ctx):
@@ -53,8 +81,16 @@ def register(app, ctx):
 
 OPENAPI_SCHEMAS = openapi.components(Health)
 
+_HEALTH_DOC = (
+    "`spool_backlog`: spool files not drained yet and their size in bytes. `drain`: the last drain run "
+    "(`lag_seconds`: how long events have waited; `last_error` while it fails). `unsaved_events`: hook "
+    "events that could not be written at all (a full disk). 503 while the drain is failing.")
+
 OPENAPI_PATHS = {
     "/api/health": {"get": openapi.operation(
-        "health", "Collector health: database, schema version, spool backlog", "Meta", 200, "Health",
-        description="`spool_backlog`: spool files not drained yet and their size in bytes.")},
+        "health", "Collector health: database, schema version, spool backlog, drain", "Meta", 200, "Health",
+        description=_HEALTH_DOC)},
 }
+OPENAPI_PATHS["/api/health"]["get"]["responses"]["503"] = {
+    "description": "The drain is failing (the body is the same Health object)",
+    "content": openapi.json_content(openapi.ref("Health"))}

@@ -121,6 +121,13 @@ def _print_report(report):
             echo("           %s [%s]" % (c["command"], ok))
     s = report["spool"]
     echo("Spool: %d file(s), %s waiting (%d overflow)" % (s["files"], _size(s["bytes"]), s["overflow_files"]))
+    r = report["drain"]
+    lag = "" if r["lag_seconds"] is None else ", events waiting %.0f s" % r["lag_seconds"]
+    echo("Drain: %s%s%s" % ("FAILING: %s" % r["last_error"] if r["failing"] else "ok",
+                            ", last success %s" % r["last_success_at"] if r["last_success_at"] else "", lag))
+    u = report["unsaved_events"]
+    echo("Events that could not be saved: %d%s" % (u["count"], " (last %s: %s)" % (u["last"], u["reason"])
+                                                   if u["count"] else ""))
     e = report["errors"]
     echo("Errors kept: %d%s" % (e["count"], " (newest: %s)" % e["newest_reason"] if e["count"] else ""))
     d = report["database"]

@@ -14,12 +14,20 @@ def drain(as_json):
     from .. import db
     from ..drain import drain_once
 
+    from ..drain_thread import log_failure
+
     config = load_config()
     try:
         conn = db.connect(config.db_path)
         stats = drain_once(conn, config)
     except apsw.Error as e:
         fail("cannot drain into %s: %s (the spool is kept)" % (config.db_path, e))
+    except Exception as e:  # noqa: BLE001 - one line here, the traceback in the log
+        try:
+            where = log_failure(config.home, e)
+        except OSError:
+            where = "(the log could not be written)"
+        fail("the drain failed: %s: %s (the spool is kept; traceback in %s)" % (type(e).__name__, e, where))
     if as_json:
         echo_json(stats)
         return
