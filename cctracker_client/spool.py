@@ -373,7 +373,16 @@ def append(line, base=None, lock_wait_ms=LOCK_WAIT_MS):
             # so the fragment stays one bad line instead of spoiling ours.
             if size and _os.pread(fd, 1, size - 1) != b"\n":
                 line = b"\n" + line
-            _write_all(fd, line)
+            try:
+                _write_all(fd, line)
+            except OSError:
+                # A full disk: take back the part that was written (we hold the
+                # lock, and shrinking needs no space) so no torn line is left.
+                try:
+                    _os.ftruncate(fd, size)
+                except OSError:
+                    pass
+                raise
         finally:
             _os.close(fd)
         return path

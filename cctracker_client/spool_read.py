@@ -184,7 +184,12 @@ def fix_surrogates(raw):
 
 def parse_line(raw):
     """Parse one line; returns SpoolLine or raises ValueError with the reason."""
-    value = loads(raw, MAX_DEPTH + 1)  # the payload sits one level down
+    try:
+        value = loads(raw, MAX_DEPTH + 1)  # the payload sits one level down
+    except ValueError as e:
+        if str(e).startswith("nested deeper"):
+            raise ValueError("nested deeper than %d levels" % MAX_DEPTH) from None
+        raise
     if not isinstance(value, dict):
         raise ValueError("spool line is not an object")
     version = value.get("v")
