@@ -128,7 +128,9 @@ def test_corpus_never_stored_after_hooks_and_drain(home, tmp_path):
                 + SECRETS[0][3].encode())
     conn = db.connect(str(home / "cctracker.db"))
     stats = drain_once(conn, config_mod.load(str(home)))
-    assert stats["events"] == len(stream) and stats["bad_lines"] == 2  # the non-JSON one and the torn one
+    # The torn line; the non-JSON one never reached the spool (the hook kept it under errors/).
+    assert stats["events"] == len(stream) and stats["bad_lines"] == 1
+    assert len(os.listdir(home / "errors")) == 2
     assert db.scalar(conn, "select count(*) from messages where content like '%[REDACTED:%'") >= 2
     exports = _export_all(conn, tmp_path)
     assert _leaks(home, exports) == []
