@@ -142,6 +142,6 @@ def test_the_dashboard_sessions_page_shows_and_filters_local_days(drained):
 
         evening = page("2026-03-01")
         assert "/-/cctracker/session/1" in evening and "2026-03-01 23:00" in evening
-        assert "No sessions match." in page("2026-03-02")
+        assert "No sessions match these filters" in page("2026-03-02")
     finally:
         dashboard.stop(proc)

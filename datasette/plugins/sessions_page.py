@@ -1,41 +1,110 @@
-"""The sessions list (``/-/cctracker/sessions``): newest sessions with their numbers,
-filtered by project and date range, each opening its session page."""
+"""The sessions list (``/-/cctracker/sessions``): every session, a page at a time, sortable,
+filtered by project, local days, model and text (title and prompts), each opening its page.
+
+Titles come from ``sessions.title``; a session without one shows its first typed prompt,
+so no row is blank. Times are local (``localdays.minute``), never stored UTC text.
+"""
+
+import re
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-from collector import localdays
+from collector import localdays, sessionref
+from collector.display import TITLE_SQL, duration
 
 DB_NAME = "cctracker"
-PAGE_SIZE = 100
+PAGE_SIZE = 50
+#: ?sort= value -> (label, SQL expression). Everything else falls back to "started".
+SORTS = {
+    "started": ("started", "started_at"),
+    "project": ("project", "project_name"),
+    "title": ("title", "display_title"),
+    "active": ("active", "active_seconds"),
+    "prompts": ("prompts", "prompts"),
+    "tools": ("tool calls", "tool_calls"),
+    "commits": ("commits", "commits"),
+}
+_WORD = re.compile(r"\w+", re.UNICODE)
 
 
-async def sessions_page(datasette, request):
-    database = datasette.get_database(DB_NAME)
-    form = {k: request.args.get(k) or "" for k in ("project", "date_from", "date_to")}
+def fts_query(text):
+    """Each word of ``text`` as a quoted FTS5 term (all must match): user text is never syntax."""
+    return " ".join('"%s"' % w for w in _WORD.findall(text)[:12])
+
+
+def where_clause(form):
     where, params = ["1 = 1"], {}
     if form["project"]:
         where.append("project_name = :project")
         params["project"] = form["project"]
     # started_at bounds (not day) so the sessions_started index does the filtering.
-    # Local calendar days: their bounds in stored (UTC) time.
     if form["date_from"]:
         where.append("started_at >= " + localdays.SQL_DAY_START.format(day=":date_from"))
         params["date_from"] = form["date_from"]
     if form["date_to"]:
         where.append("started_at < " + localdays.SQL_DAY_END.format(day=":date_to"))
         params["date_to"] = form["date_to"]
-    rows = (await database.execute(
-        "select session_id, project_name, started_at,"
-        " strftime('%%Y-%%m-%%d %%H:%%M', started_at, 'localtime') as started_local, title, model,"
-        " round((claude_working_seconds + permission_wait_seconds + thinking_seconds) / 60.0, 1)"
-        " as active_minutes, turns, prompts, tool_calls, tool_failures, commits, commit_lines_changed"
-        " from session_list where %s order by started_at desc limit %d" % (" and ".join(where), PAGE_SIZE),
-        params)).rows
+    if form["model"]:
+        where.append("model = :model")
+        params["model"] = form["model"]
+    if form["q"].strip():
+        params["like"] = "%" + form["q"].strip() + "%"
+        clause = "title like :like"
+        if fts_query(form["q"]):
+            params["fts"] = fts_query(form["q"])
+            clause += (" or session_id in (select m.session_id from messages m where m.id in"
+                       " (select rowid from messages_fts where messages_fts match :fts)"
+                       " and m.kind = 'prompt' and m.role = 'user')")
+        where.append("(%s)" % clause)
+    return " and ".join(where), params
+
+
+def _page_number(text):
+    return int(text) if text.isdigit() and 0 < len(text) < 7 and int(text) > 0 else 1
+
+
+async def sessions_page(datasette, request):
+    database = datasette.get_database(DB_NAME)
+    form = {k: request.args.get(k) or "" for k in ("project", "date_from", "date_to", "model", "q", "sort", "dir")}
+    sort = form["sort"] if form["sort"] in SORTS else "started"
+    direction = "asc" if form["dir"] == "asc" else "desc"
+    page = _page_number(request.args.get("page") or "1")
+    where, params = where_clause(form)
+    total = (await database.execute("select count(*) from session_list where %s" % where, params)).rows[0][0]
+    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+    page = min(page, pages)
+    rows = [dict(r) for r in (await database.execute(
+        "select session_id, session_uuid, project_name, started_at, ended_at, %s as display_title,"
+        " title is null or trim(title) = '' as untitled, model,"
+        " claude_working_seconds + permission_wait_seconds + thinking_seconds as active_seconds,"
+        " turns, prompts, tool_calls, tool_failures, commits, commit_lines_changed"
+        " from session_list where %s order by %s %s, session_id %s limit %d offset %d"
+        % (TITLE_SQL, where, SORTS[sort][1], direction, direction, PAGE_SIZE, (page - 1) * PAGE_SIZE),
+        params)).rows]
+    uuids = [r[0] for r in (await database.execute("select session_uuid from sessions")).rows]
+    prefixes = sessionref.shorts(uuids)
+    for r in rows:
+        r["ref"] = prefixes.get(r["session_uuid"], r["session_uuid"])
+        r["started_local"] = localdays.minute(r["started_at"])
+        r["active"] = duration(r["active_seconds"])
     projects = [dict(r) for r in (await database.execute("select id, name from projects order by name")).rows]
+    models = [r[0] for r in (await database.execute(
+        "select distinct model from sessions where model is not null order by model")).rows]
+    keep = {k: v for k, v in form.items() if v}
     return Response.html(await datasette.render_template("cctracker_sessions.html", {
-        "form": form, "projects": projects, "sessions": [dict(r) for r in rows], "page_size": PAGE_SIZE,
+        "form": form, "projects": projects, "models": models, "sessions": rows, "page_size": PAGE_SIZE,
+        "page": page, "pages": pages, "total": total, "sort": sort, "dir": direction, "sorts": SORTS,
+        "first": (page - 1) * PAGE_SIZE + 1 if rows else 0, "last": (page - 1) * PAGE_SIZE + len(rows),
+        "link": lambda **changes: "?" + "&".join(
+            "%s=%s" % (k, _quote(v)) for k, v in {**keep, **changes}.items() if v not in ("", None)),
     }, request=request))
+
+
+def _quote(value):
+    from urllib.parse import quote
+
+    return quote(str(value), safe="")
 
 
 @hookimpl
