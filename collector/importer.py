@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 
-from . import rollups, store, transcript_store, transcripts
+from . import rollups, store, transcript_git, transcript_store, transcripts
 from .privacy import Privacy
 
 #: Files are committed in groups of about this many bytes: one commit per
@@ -46,7 +46,7 @@ STEAL_AFTER_SECONDS = 0.01
 #: down as the database grows.
 CACHE_KIB = 512 * 1024
 
-SUMMED = ("sessions", "messages", "tool_calls", "usage_rows", "agents", "turns", "lines")
+SUMMED = ("sessions", "messages", "tool_calls", "usage_rows", "agents", "turns", "lines", "commits")
 
 
 def default_roots(environ=None):
@@ -102,7 +102,7 @@ def _pending(conn, files):
 
 def _reads_here(pending, privacy):
     for path, offset, _ in pending:
-        yield transcript_store.read_file(path, offset, privacy=privacy)
+        yield transcript_store.read_file(path, offset, privacy=privacy, final=True)
 
 
 def _reads_ahead(pending, privacy):
@@ -143,7 +143,7 @@ def _reads_ahead(pending, privacy):
                 # The worker is behind (it is starting, or on a large file): read the
                 # next file here instead of waiting; it is stored in its turn.
                 path, offset, _ = items[sent]
-                here[sent] = transcript_store.read_file(path, offset, privacy=privacy)
+                here[sent] = transcript_store.read_file(path, offset, privacy=privacy, final=True)
                 sent += 1
             while not _ready(worker, ready, None):
                 pass
@@ -202,7 +202,7 @@ def serve_reads():
         except EOFError:
             return
         try:
-            read = transcript_store.read_file(path, offset, privacy=privacy)
+            read = transcript_store.read_file(path, offset, privacy=privacy, final=True)
         except Exception as e:  # noqa: BLE001 - raised again in the importer
             read = RuntimeError("reading %s: %s: %s" % (path, type(e).__name__, e))
         name = os.path.join(spool, "%d.pickle" % index)
@@ -229,7 +229,9 @@ def import_paths(conn, paths, config=None, progress=None, workers=None):
     summary = {"files": len(files), "files_read": 0, "bytes": 0,
                **{key: 0 for key in SUMMED}, "skipped": {}}
     group = 0
+    windows = {}  # project -> the time range its imported sessions cover
     pending = transcript_store.Pending()
+    agents_before = conn.execute("select count(*) from agents").fetchone()[0]
     cache = conn.execute("pragma cache_size").fetchone()[0]
     conn.execute("pragma cache_size=-%d" % CACHE_KIB)
     try:
@@ -252,6 +254,9 @@ def import_paths(conn, paths, config=None, progress=None, workers=None):
                 summary[key] += stats.get(key, 0)
             for reason, n in stats["skipped"].items():
                 summary["skipped"][reason] = summary["skipped"].get(reason, 0) + n
+            for project_id, (since, until) in stats.get("git_windows", {}).items():
+                known = windows.get(project_id, (since, until))
+                windows[project_id] = (min(known[0], since), max(known[1], until))
             if progress:
                 progress(read.path, read.size or 0)
         if group:
@@ -267,6 +272,13 @@ def import_paths(conn, paths, config=None, progress=None, workers=None):
         conn.execute("pragma cache_size=%d" % cache)
     # Once, at the end: the dirty marks committed with each group, so an
     # interrupted import is caught up by the next drain's refresh.
+    # Each local repository's own history for the imported sessions' range,
+    # the way the drain reads it for live sessions (after the writes: git log
+    # can take seconds).
+    transcript_git.link_history(conn, windows)
+    # A subagent is written once from its parent's progress lines and again from
+    # its own file: the summary counts the agents the import added to the table.
+    summary["agents"] = conn.execute("select count(*) from agents").fetchone()[0] - agents_before
     rollups.refresh(conn)
     seconds = time.perf_counter() - started
     summary["seconds"] = round(seconds, 3)

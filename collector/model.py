@@ -21,6 +21,7 @@ a drain can stop anywhere and the next one carries on.
 from . import store
 from .model_tools import CONTEXT_CHARS, ToolEvents, _text
 from .timeutil import seconds_between
+from .transcript_lines import classify_typed_prompt, title_from_prompt
 
 
 class Model(ToolEvents):
@@ -148,10 +149,20 @@ class Model(ToolEvents):
         )
         turn_id = conn.last_insert_rowid()
         self.turns[session_id] = (turn_id, at)
-        text = _text(prompt)
-        if text:
+        # The transcript's rules: a typed /command is a command, injected
+        # context (IDE blocks, reminders) is kept beside what was typed.
+        kind, text, context = classify_typed_prompt(prompt) if prompt.strip() else (None, None, None)
+        if kind == "command":
+            store.add_message(conn, uid="hook:" + event_id, session_id=session_id, role="user",
+                              kind="command", content=text, created_at=at, turn_id=turn_id)
+        elif kind == "prompt" and _text(text):
             store.add_message(conn, uid="hook:" + event_id, session_id=session_id, role="user",
                               kind="prompt", content=text, created_at=at, turn_id=turn_id)
+            conn.execute("update sessions set title = coalesce(title, ?) where id = ?",
+                         (title_from_prompt(text), session_id))
+        if context:
+            store.add_message(conn, uid="hook:%s:context" % event_id, session_id=session_id, role="user",
+                              kind="context", content="\n\n".join(context), created_at=at, turn_id=turn_id)
 
     def on_Stop(self, session_id, event_id, at, p):
         self._end_turn(session_id, at, "stop", None, p.get("last_assistant_message"), event_id)

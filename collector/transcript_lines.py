@@ -20,17 +20,46 @@ CHUNK_BYTES = 8 * 1024 * 1024
 #: Kept from a failing tool's result: enough to recognise the error.
 ERROR_CHARS = 2000
 
+#: Kept from a tool result's text while a batch is parsed: git's commit line and
+#: its stat come first, and the rest is not needed.
+RESULT_CHARS = 8000
+
+BOM = b"\xef\xbb\xbf"
+
 REJECTED_TEXT = "User rejected tool use"
 INTERRUPT_PREFIX = "[Request interrupted by user"
 
-# User text that no human typed: tool output echoes, hook feedback, reminders.
-NOT_PROMPT_PREFIXES = (
-    "<local-command-stdout>", "<local-command-stderr>", "<local-command-caveat>",
-    "Stop hook feedback:", "<system-reminder>", "Caveat: The messages below",
-    "<bash-stdout>", "<bash-stderr>", "<user-memory-input>", "<task-notification>",
+#: A title made from the first prompt is cut to about this many characters.
+TITLE_CHARS = 80
+
+#: What Claude Code writes as the text of a message that had none.
+NO_CONTENT = "(no content)"
+
+#: Output of a local command (``/cost``, ``!ls``): shown in the session, never a prompt.
+COMMAND_OUTPUT_PREFIXES = (
+    "<local-command-stdout>", "<local-command-stderr>", "<bash-stdout>", "<bash-stderr>",
 )
+
+# User text that no human typed: caveats, hook feedback, reminders, notices.
+NOT_PROMPT_PREFIXES = (
+    "<local-command-caveat>", "Stop hook feedback:", "<system-reminder>", "Caveat: The messages below",
+    "<user-memory-input>", "<task-notification>",
+)
+
+#: Blocks that the IDE extensions, hooks and Claude Code put into the prompt's
+#: text beside what the user typed: split off and kept as the prompt's context.
+CONTEXT_TAGS = (
+    "ide_opened_file", "ide_selection", "ide_diagnostics", "system-reminder",
+    "user-prompt-submit-hook", "session-start-hook", "hook-additional-context",
+)
+CONTEXT_BLOCK = re.compile(r"<(%s)>.*?</\1>" % "|".join(map(re.escape, CONTEXT_TAGS)), re.S)
+OUTPUT_TAGS = re.compile(r"</?(?:local-command-stdout|local-command-stderr|bash-stdout|bash-stderr)>")
 COMMAND_NAME = re.compile(r"<command-name>\s*(.*?)\s*</command-name>", re.S)
 COMMAND_ARGS = re.compile(r"<command-args>(.*?)</command-args>", re.S)
+BASH_INPUT = re.compile(r"^<bash-input>(.*?)</bash-input>", re.S)
+#: A typed slash command (hook prompts carry the raw text): ``/name`` then
+#: space or end; ``/usr/bin is slow`` is a path, not a command.
+TYPED_COMMAND = re.compile(r"^/[A-Za-z][\w:.-]*(?=\s|$)")
 AGENT_FILE = re.compile(r"^agent-(.+)\.jsonl$")
 UUID_LIKE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -72,12 +101,16 @@ def path_hints(path):
 
 # -- reading lines -------------------------------------------------------------------------
 
-def read_lines(path, offset=0):
+def read_lines(path, offset=0, final=False):
     """Complete lines of ``path`` from ``offset``: ``(lines, new_offset, skipped)``.
 
-    ``lines`` is a list of bytes (newline stripped). ``new_offset`` is always at
-    a line end: a torn last line (no newline yet) is left for the next read.
-    ``skipped`` counts over-long lines. Raises OSError when unreadable.
+    ``lines`` is a list of bytes (newline and any UTF-8 byte-order mark
+    stripped). ``new_offset`` is at a line end: a torn last line (no newline
+    yet) is left for the next read. With ``final`` (an import, or a file that
+    stopped growing) an unterminated last line that parses as a whole JSON
+    object is a line too: a finished transcript never gets its newline, and
+    reading it again later is harmless (every write is keyed). ``skipped``
+    counts over-long lines. Raises OSError when unreadable.
     """
     lines = []
     skipped = {}
@@ -107,13 +140,30 @@ def read_lines(path, offset=0):
                     if len(part) > MAX_LINE_BYTES:
                         skipped["line_too_long"] = skipped.get("line_too_long", 0) + 1
                     elif part.strip():
-                        lines.append(part)
+                        lines.append(_no_bom(part))
                 offset += end + 1
                 pending = data[end + 1:]
             if len(pending) > MAX_LINE_BYTES:
                 discarding = len(pending)
                 pending = b""
+        if final and pending.strip() and _whole_object(pending):
+            lines.append(_no_bom(pending))
+            offset += len(pending)
     return lines, offset, skipped
+
+
+def _no_bom(line):
+    # Editors and some Windows tools write a UTF-8 byte-order mark; JSON parsers refuse it.
+    return line[3:] if line.startswith(BOM) else line
+
+
+def _whole_object(data):
+    import orjson
+
+    try:
+        return isinstance(orjson.loads(_no_bom(data.strip())), dict)
+    except orjson.JSONDecodeError:
+        return False
 
 
 # -- classifying user lines ------------------------------------------------------------------
@@ -137,17 +187,34 @@ def text_of(content):
     return "\n".join(texts), results
 
 
-def classify_user_text(text):
-    """What a user line's text is: ``('prompt', text)``, ``('interrupt', None)`` or ``(None, reason)``.
+def split_context(text):
+    """``(typed, blocks)``: the prompt without the injected context blocks, and the blocks.
 
-    Slash commands are kept as the prompt ``/name args`` (their ``isMeta``
-    expansion is skipped elsewhere).
+    With no block the text comes back unchanged, so a hook's copy and the
+    transcript's copy of one prompt keep one hash.
     """
-    stripped = text.lstrip()
+    if "<" not in text:
+        return text, []
+    blocks = [m.group(0).strip() for m in CONTEXT_BLOCK.finditer(text)]
+    if not blocks:
+        return text, []
+    return CONTEXT_BLOCK.sub("", text).strip(), blocks
+
+
+def classify_user_text(text):
+    """What a user line's text is: ``(kind, value, context)``.
+
+    ``kind`` is ``prompt`` (``value`` is what the user typed, ``context`` the
+    injected blocks split from it, or None), ``command`` (``/name args`` or
+    ``!shell``), ``command_output``, ``interrupt``, ``event`` (caveats, hook
+    feedback, ``(no content)``, notices), ``context`` (injected blocks and
+    nothing typed) or None for blank text. Only prompts are turns' prompts.
+    """
+    stripped = text.strip()
     if not stripped:
-        return None, "empty"
+        return None, None, None
     if stripped.startswith(INTERRUPT_PREFIX):
-        return "interrupt", None
+        return "interrupt", stripped, None
     if "<command-name>" in stripped[:400]:
         name = COMMAND_NAME.search(stripped)
         if name:
@@ -156,20 +223,56 @@ def classify_user_text(text):
             if not command.startswith("/"):
                 command = "/" + command
             extra = args.group(1).strip() if args else ""
-            return "prompt", (command + " " + extra) if extra else command
-    if stripped.startswith(NOT_PROMPT_PREFIXES):
-        return None, "injected"
-    return "prompt", text
+            return "command", (command + " " + extra) if extra else command, None
+    bash = BASH_INPUT.match(stripped)
+    if bash:
+        return "command", "!" + bash.group(1).strip(), None
+    if stripped.startswith(COMMAND_OUTPUT_PREFIXES):
+        return "command_output", OUTPUT_TAGS.sub("", stripped).strip(), None
+    if stripped == NO_CONTENT:
+        return "event", stripped, None
+    typed, blocks = split_context(text)
+    if blocks and not typed:
+        return "context", None, blocks
+    if typed.lstrip().startswith(NOT_PROMPT_PREFIXES):
+        return "event", stripped, None
+    return "prompt", typed, blocks or None
+
+
+def classify_typed_prompt(text):
+    """The same rules for a prompt a hook captured (the raw typed text):
+    ``(kind, value, context)`` where a typed ``/command`` is a ``command``."""
+    kind, value, context = classify_user_text(text)
+    if kind == "prompt":
+        match = TYPED_COMMAND.match(value.lstrip())
+        if match and not context:
+            return "command", value.strip(), None
+    return kind, value, context
+
+
+def title_from_prompt(text):
+    """A session title from its first prompt: the first line, cut at a word near TITLE_CHARS."""
+    line = " ".join(text.strip().split("\n", 1)[0].split())
+    if len(line) <= TITLE_CHARS:
+        return line
+    cut = line[:TITLE_CHARS].rsplit(" ", 1)[0]
+    return (cut if len(cut) > TITLE_CHARS // 2 else line[:TITLE_CHARS]).rstrip(" ,.;:") + "…"
+
+
+def result_text(block):
+    """The text of a tool_result block (string content, or its text blocks), cut to RESULT_CHARS."""
+    content = block.get("content")
+    if isinstance(content, list):
+        content = "\n".join(
+            b["text"] for b in content
+            if isinstance(b, dict) and b.get("type") == "text" and isinstance(b.get("text"), str)
+        )
+    return content[:RESULT_CHARS] if isinstance(content, str) else ""
 
 
 def result_status(block, tool_use_result):
     """(status, error text) of a tool_result block: ok, error, rejected or interrupted."""
-    content = block.get("content")
-    if isinstance(content, list):
-        content = "\n".join(
-            b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text"
-        )
-    text = content if isinstance(content, str) else ""
+    text = result_text(block)
     if tool_use_result == REJECTED_TEXT or "The user doesn't want to proceed" in text[:200]:
         return "rejected", text[:ERROR_CHARS] or REJECTED_TEXT
     if text.startswith(INTERRUPT_PREFIX):

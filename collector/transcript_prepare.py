@@ -8,14 +8,22 @@ worker process while the main process writes the previous file
 """
 
 import os
+import time
 from datetime import datetime
 
 import orjson
 
-from . import store, tools, transcripts
+from . import store, tools, transcript_git, transcripts
 from .privacy import Privacy
 
 FILE_TOOLS = frozenset(("Read", "Write", "Edit", "MultiEdit", "NotebookEdit", "Glob", "Grep"))
+
+#: A file unchanged this long is finished for now: its unterminated last line,
+#: if it is a whole JSON object, is read (a later newline is harmless).
+STILL_SECONDS = 5.0
+
+#: Tools whose command may run git (Haiku has been seen writing ``bash``).
+GIT_SHELLS = ("Bash", "bash")
 
 
 def new_stats(path):
@@ -40,8 +48,14 @@ class Read:
         self.new_offset = known
 
 
-def read_file(path, offset, *, session_uuid=None, agent_id=None, privacy=None):
-    """Parse and prepare ``path`` from ``offset``: a :class:`Read` (no database used)."""
+def read_file(path, offset, *, session_uuid=None, agent_id=None, privacy=None, final=None):
+    """Parse and prepare ``path`` from ``offset``: a :class:`Read` (no database used).
+
+    ``final``: read an unterminated last line that is a whole JSON object
+    (see :func:`transcript_lines.read_lines`). ``cctracker import`` says so;
+    otherwise (live tailing) only once the file has been still for
+    STILL_SECONDS: Claude Code writes a line and its newline together.
+    """
     read = Read(path, offset, session_uuid, agent_id)
     stats = read.stats
     try:
@@ -57,9 +71,11 @@ def read_file(path, offset, *, session_uuid=None, agent_id=None, privacy=None):
     if st.st_size == offset:
         read.new_offset = offset
         return read
+    if final is None:
+        final = time.time() - st.st_mtime >= STILL_SECONDS
     try:
         batch, new_offset = transcripts.parse_file(path, offset, session_uuid=session_uuid,
-                                                   agent_id=agent_id)
+                                                   agent_id=agent_id, final=final)
     except OSError:
         stats["skipped"]["unreadable"] = 1
         read.size = None
@@ -119,8 +135,21 @@ def prepare(batch, privacy):
             call["files"] = tools.file_operations(name, tool_input, response)
         if isinstance(tool_input, dict):
             call["subagent_type"] = tool_input.get("subagent_type")
+            command = tool_input.get("command")
+            if (name in GIT_SHELLS and isinstance(command, str) and "git" in command
+                    and call.get("ended_at")):
+                output = transcript_git.output_text(response, call.get("result_text")) or call.get("error")
+                call["git"] = (privacy.text(command), privacy.text(output) if output else None)
+        call.pop("result_text", None)
         for key in ("name", "status", "error"):
             call.pop(key, None)  # in ``row`` now
+    for info in batch.sessions.values():
+        # Titles are stored text like any other: through the same rules.
+        for key in ("first_input", "first_command", "first_agent_prompt"):
+            if info.get(key) is not None:
+                info[key] = privacy.text(info[key])
+        for source, title in list((info.get("titles") or {}).items()):
+            info["titles"][source] = privacy.text(title)
     for record in batch.agents.values():
         if record.get("last_message") is not None:
             record["last_message"] = privacy.text(record["last_message"])

@@ -10,7 +10,7 @@ here: the records arrive already parsed and prepared.
 
 import orjson
 
-from . import store, tools
+from . import store, tools, transcript_git
 from .transcript_prepare import FILE_TOOLS
 
 
@@ -96,6 +96,10 @@ def write_tool_calls(conn, batch, sessions, resolver, stats, held):
             conn.execute(TOOL_FILL, (found[0], row[1], row[2], row[7], row[8], row[9], row[10],
                                      row[11], row[12], row[13]))
     stats["tool_calls"] += len(rows)
+    for tool_use_id, row_id in ids.items():
+        call = batch.tool_calls[tool_use_id]
+        if call.get("git") and call["git"][0]:
+            _git(conn, call, row_id, sessions[call["session"]], resolver, stats)
     files = held.files
     for tool_use_id, row_id in ids.items():
         call = batch.tool_calls[tool_use_id]
@@ -115,6 +119,17 @@ def write_tool_calls(conn, batch, sessions, resolver, stats, held):
         if call.get("status") == "ok" and name in FILE_TOOLS and raw_input:
             _file_rows(files, row_id, state["id"], name, orjson.loads(raw_input),
                        call.get("response"), call.get("ended_at"))
+
+def _git(conn, call, row_id, state, resolver, stats):
+    command, output = call["git"]
+    at = call.get("ended_at")
+    commit = transcript_git.record(
+        conn, session_id=state["id"], project_id=state.get("project_id"),
+        turn_id=resolver.turn(call["session"], call.get("agent_id"), call.get("started_at")),
+        tool_call_id=row_id, command=command, output=output, at=at)
+    if commit is not None:
+        stats["commits"] = stats.get("commits", 0) + 1
+
 
 FILE_INSERT = (
     "insert or ignore into file_operations (tool_call_id, session_id, path, operation,"
@@ -209,7 +224,7 @@ USAGE_UPSERT = (
 def write_usage(batch, sessions, stats, held):
     rows = held.usage
     before = len(rows)
-    for (message_id, request_id), (session_uuid, agent_id, model, inp, out, cc, cr, at) \
+    for (message_id, request_id), (session_uuid, agent_id, model, inp, out, cc, cr, at, _cc_1h) \
             in batch.usage.items():
         state = sessions.get(session_uuid)
         if state is None and session_uuid in batch.sessions:

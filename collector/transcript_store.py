@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from cctracker_client.spool import format_time
 
-from . import archive, store, transcripts
+from . import archive, store, transcript_time, transcripts
 from .privacy import Privacy
 from .transcript_prepare import prepare, read_file
 # ``Pending`` is also used as ``transcript_store.Pending`` by the importer.
@@ -82,7 +82,7 @@ def store_read(conn, read, *, config=None, privacy=None, pending=None):
         return stats
     write_batch(conn, batch, stats, path=path, is_agent_file=is_agent_file,
                 idle_minutes=getattr(config, "session_idle_minutes", DEFAULT_IDLE_MINUTES),
-                privacy=privacy or Privacy(config), pending=pending)
+                privacy=privacy or Privacy(config), pending=pending, config=config)
     first_session = next(iter(batch.sessions), None)
     if not stats["skipped"].get("excluded_project"):
         archive.keep(conn, read, session_uuid or first_session, agent_id or hinted_agent, config)
@@ -111,7 +111,7 @@ def _remember(conn, path, session_uuid, agent_id, offset, size, mtime):
 
 
 def write_batch(conn, batch, stats, *, path=None, is_agent_file=False,
-                idle_minutes=DEFAULT_IDLE_MINUTES, privacy=None, pending=None):
+                idle_minutes=DEFAULT_IDLE_MINUTES, privacy=None, pending=None, config=None):
     """Store a parsed :class:`transcripts.Batch`, through the privacy rules.
 
     Text is redacted exactly as the drain redacts hook payloads, so the
@@ -127,7 +127,7 @@ def write_batch(conn, batch, stats, *, path=None, is_agent_file=False,
         sessions[uuid] = _session(conn, uuid, info, path, is_agent_file, idle_minutes, stats)
     for uuid, state in sessions.items():
         if state["owned"]:
-            _turns(conn, state, batch, uuid, stats)
+            state["new_turns"] = _turns(conn, state, batch, uuid, stats)
         state["turns"] = [tuple(r) for r in conn.execute(
             "select started_at, id from turns where session_id = ? order by started_at, id",
             (state["id"],))]
@@ -140,6 +140,21 @@ def write_batch(conn, batch, stats, *, path=None, is_agent_file=False,
     write_usage(batch, sessions, stats, held)
     if pending is None:
         stats["messages"] += held.flush(conn)
+    for uuid, state in sessions.items():
+        if state["owned"] and not is_agent_file and (state["new_turns"] or uuid in batch.tail
+                                                     or state["ended"]):
+            if pending is not None:
+                stats["messages"] += held.flush(conn)  # the waits quote the turns' prompts
+            transcript_time.rebuild_waits(conn, state["id"], config, ended=state["ended"])
+        if state["owned"] and state["project_id"] is not None:
+            # The repository's own history for this time range is read after the
+            # import, outside its transaction (see transcript_git.link_history).
+            since, until = conn.execute("select started_at, coalesce(ended_at, last_event_at)"
+                                        " from sessions where id = ?", (state["id"],)).fetchone()
+            if since and until:
+                windows = stats.setdefault("git_windows", {})
+                known = windows.get(state["project_id"], (since, until))
+                windows[state["project_id"]] = (min(known[0], since), max(known[1], until))
 
 
 # -- sessions and turns ----------------------------------------------------------------------
@@ -150,6 +165,7 @@ def _session(conn, uuid, info, path, is_agent_file, idle_minutes, stats):
         transcript_path=None if is_agent_file else path)
     stats["sessions"] += int(created)
     first, last = info["first"], info["last"]
+    named, fallback = _titles(info)
     conn.execute(
         "update sessions set cwd = coalesce(cwd, ?),"
         " transcript_path = coalesce(transcript_path, ?),"
@@ -157,12 +173,12 @@ def _session(conn, uuid, info, path, is_agent_file, idle_minutes, stats):
         " claude_version = coalesce(?, claude_version),"
         " git_branch = case when source = 'import' then coalesce(?, git_branch)"
         "   else coalesce(git_branch, ?) end,"
-        " title = coalesce(title, ?),"
+        " title = case when ? is not null then ? else coalesce(title, ?) end,"
         " started_at = min(coalesce(started_at, ?), coalesce(?, started_at)),"
         " last_event_at = max(coalesce(last_event_at, ?), coalesce(?, last_event_at))"
         " where id = ?",
         (info.get("cwd"), None if is_agent_file else path, info.get("model"), info.get("model"),
-         info.get("version"), info.get("git_branch"), info.get("git_branch"), info.get("title"),
+         info.get("version"), info.get("git_branch"), info.get("git_branch"), named, named, fallback,
          first, first, last, last, session_id),
     )
     if info.get("cwd") and not created:
@@ -170,7 +186,8 @@ def _session(conn, uuid, info, path, is_agent_file, idle_minutes, stats):
                         (session_id,)).fetchone()[0]:
             project_id = store.ensure_project(conn, info["cwd"], at=first)
             conn.execute("update sessions set project_id = ? where id = ?", (project_id, session_id))
-    source = conn.execute("select source from sessions where id = ?", (session_id,)).fetchone()[0]
+    source, project_id = conn.execute("select source, project_id from sessions where id = ?",
+                                      (session_id,)).fetchone()
     owned = source == "import"
     # Judged by the last line's time, not the file's mtime: a copied or
     # restored file is new on disk but its conversation is not.
@@ -180,7 +197,24 @@ def _session(conn, uuid, info, path, is_agent_file, idle_minutes, stats):
         conn.execute(
             "update sessions set status = 'ended', ended_at = last_event_at,"
             " end_reason = coalesce(end_reason, 'timeout') where id = ?", (session_id,))
-    return {"id": session_id, "owned": owned, "ended": owned and idle}
+    return {"id": session_id, "owned": owned, "ended": owned and idle, "project_id": project_id,
+            "new_turns": 0}
+
+
+def _titles(info):
+    """(title that replaces the stored one, title used only when there is none).
+
+    A ``/rename`` (custom-title) or Claude Code's own title line names the
+    session; an old-style summary line or the first prompt, shortened, only
+    fills a blank.
+    """
+    titles = info.get("titles") or {}
+    named = titles.get("custom") or titles.get("ai")
+    fallback = titles.get("summary")
+    first = info.get("first_input") or info.get("first_command") or info.get("first_agent_prompt")
+    if fallback is None and first:
+        fallback = transcripts.title_from_prompt(first)
+    return named, fallback
 
 
 def _turns(conn, state, batch, uuid, stats):
@@ -194,8 +228,9 @@ def _turns(conn, state, batch, uuid, stats):
     seq = conn.execute("select coalesce(max(seq), 0) from turns where session_id = ?",
                        (session_id,)).fetchone()[0]
     previous = last[0] if last else None
+    added = 0
     for turn in batch.turns:
-        if turn["session"] != uuid or not turn["started_at"]:
+        if turn["session"] != uuid or not turn["started_at"] or turn.get("pending"):
             continue
         if conn.execute("select 1 from turns where session_id = ? and started_at = ?",
                         (session_id, turn["started_at"])).fetchone():
@@ -211,9 +246,11 @@ def _turns(conn, state, batch, uuid, stats):
              turn["ended_at"], turn["started_at"]))
         previous = conn.last_insert_rowid()
         stats["turns"] += 1
+        added += 1
     if previous is not None and state["ended"]:
         conn.execute("update turns set end_kind = coalesce(end_kind, 'stop') where id = ?",
                      (previous,))
+    return added
 
 
 def _extend(conn, turn_id, tail):

@@ -17,10 +17,17 @@ import orjson
 
 # Other modules and tests call ``transcripts.path_hints`` and ``transcripts.classify_user_text``.
 from .transcript_lines import (
-    classify_user_text, norm_ts, path_hints, read_lines, result_status, text_of,
+    classify_user_text, norm_ts, path_hints, read_lines, result_status, result_text, split_context,
+    text_of, title_from_prompt,
 )
+from .transcript_records import BadLine, check_message_line, check_progress_line, check_title_line
 
 SYNTHETIC_MODEL = "<synthetic>"
+
+#: Title lines, in the order of precedence (a user's ``/rename`` beats Claude
+#: Code's own title, which beats an old-style summary).
+TITLE_LINES = {"custom-title": ("customTitle", "custom"), "ai-title": ("aiTitle", "ai"),
+               "summary": ("summary", "summary")}
 
 KNOWN_TYPES = frozenset((
     "user", "assistant", "system", "summary", "file-history-snapshot", "queue-operation",
@@ -39,9 +46,10 @@ class Batch:
     ``tool_calls``: tool_use_id -> dict(session, agent_id, name, input, started_at,
     status, ended_at, error, response) (a result whose call was read earlier
     still appears here, with ``name`` None). ``usage``: (message_id, request_id)
-    -> [session, agent_id, model, input, output, cache_creation, cache_read, at].
-    ``turns``: main-thread prompts in order, dict(session, uid, started_at,
-    ended_at, end_kind); ``tail``: session -> dict(ended_at, end_kind) for the
+    -> [session, agent_id, model, input, output, cache_creation, cache_read, at,
+    cache_creation_1h]. ``turns``: main-thread prompts (and commands, ``pending``
+    until Claude answers one) in order, dict(session, uid, started_at, ended_at,
+    end_kind); ``tail``: session -> dict(ended_at, end_kind) for the
     turn already open before these lines. ``agents``: (session, agent_id) ->
     dict(tool_use_id, started_at, ended_at, last_message).
     """
@@ -93,6 +101,9 @@ class Parser:
                 continue
             try:
                 self.line(obj, raw)
+            except BadLine as e:
+                # A field of the wrong type: nothing of the line was recorded.
+                batch.skip(e.reason)
             except (TypeError, AttributeError, KeyError, ValueError):
                 # A line of a known type with an unexpected shape: skip it, keep going.
                 batch.skip("bad_shape")
@@ -100,9 +111,13 @@ class Parser:
 
     def line(self, obj, raw=b""):
         kind = obj.get("type")
+        if not isinstance(kind, str):
+            raise BadLine("type")
         if kind == "assistant" or kind == "user":
+            check_message_line(obj)
             self.message_line(obj, raw, None)
         elif kind == "progress":
+            check_progress_line(obj)
             data = obj.get("data")
             if isinstance(data, dict) and data.get("type") == "agent_progress":
                 nested = data.get("message")
@@ -112,10 +127,16 @@ class Parser:
                     nested["isSidechain"] = True
                     self.message_line(nested, b"", data.get("agentId") or "unknown",
                                       launched_by=obj.get("parentToolUseID"))
-        elif kind == "summary":
-            session = self.session(self.default_session)
-            if session is not None and isinstance(obj.get("summary"), str):
-                session.setdefault("title", obj["summary"])
+        elif kind in TITLE_LINES:
+            check_title_line(obj)
+            field, source = TITLE_LINES[kind]
+            # Summary lines name no session (their leafUuid may be another file's).
+            uuid = obj.get("sessionId") if kind != "summary" else None
+            session = self.session(uuid or self.default_session)
+            title = obj.get(field)
+            if session is not None and isinstance(title, str) and title.strip():
+                # The latest line of each kind wins (a second /rename renames again).
+                session.setdefault("titles", {})[source] = title.strip()
         elif kind not in KNOWN_TYPES:
             self.batch.skip("unknown_type")
 
@@ -224,7 +245,7 @@ class Parser:
         if usage and not synthetic and isinstance(message.get("usage"), dict) and at:
             self.add_usage(obj, message, raw, session_uuid, agent, model, at)
         if agent is None:
-            self.turn_activity(session_uuid, at, None)
+            self.turn_activity(session_uuid, at, None, real=not synthetic)
         content = message.get("content")
         if synthetic or not isinstance(content, list):
             return
@@ -265,8 +286,12 @@ class Parser:
             line_key = "line:" + (obj.get("uuid") or _digest(raw))
             message_id = message_id or line_key
             request_id = request_id or line_key
+        split = u.get("cache_creation") or {}
+        # The 1-hour share of the cache writes (priced at twice the 5-minute rate);
+        # lines before the split existed priced everything at the 5-minute rate.
         row = [session_uuid, agent, model, _int(u.get("input_tokens")), _int(u.get("output_tokens")),
-               _int(u.get("cache_creation_input_tokens")), _int(u.get("cache_read_input_tokens")), at]
+               _int(u.get("cache_creation_input_tokens")), _int(u.get("cache_read_input_tokens")), at,
+               _int(split.get("ephemeral_1h_input_tokens"))]
         key = (message_id, request_id)
         seen = self.batch.usage.get(key)
         if seen is None:
@@ -287,6 +312,11 @@ class Parser:
                                                              "agent_id": agent, "name": None})
             call.update(status=status, error=error, ended_at=at,
                         response=tool_use_result if len(results) == 1 else None)
+            command = call.get("input").get("command") if isinstance(call.get("input"), dict) else None
+            if (isinstance(command, str) and "git" in command
+                    and not (isinstance(tool_use_result, dict) and "stdout" in tool_use_result)):
+                # Older lines keep a shell's output only in the result block (git's commit line).
+                call["result_text"] = result_text(block)
             if isinstance(tool_use_result, dict) and tool_use_result.get("agentId"):
                 linked = batch.agents.setdefault(
                     (session_uuid, tool_use_result["agentId"]),
@@ -294,27 +324,69 @@ class Parser:
                 linked["tool_use_id"] = tool_use_id
             if status == "interrupted" and agent is None:
                 self.turn_activity(session_uuid, at, "interrupted")
-        if obj.get("isMeta") or obj.get("isCompactSummary") or not text:
+        if not text:
             return
-        kind, value = classify_user_text(text)
+        if agent is None and (obj.get("isMeta") or obj.get("isCompactSummary")):
+            # Injected by Claude Code (a command's expansion, a compaction summary):
+            # shown in the session as what it is, never a prompt.
+            self.note(uuid, session_uuid, agent, "meta", text, at)
+            return
+        if obj.get("isMeta") or obj.get("isCompactSummary"):
+            return
+        kind, value, context = classify_user_text(text)
+        if kind is None:
+            return
         if kind == "interrupt":
             if agent is None:
                 self.turn_activity(session_uuid, at, "interrupted")
+                self.note(uuid, session_uuid, agent, "event", value, at)
+            return
+        if kind == "context":
+            self.note(uuid, session_uuid, agent, "context", "\n\n".join(context), at)
             return
         if kind != "prompt":
+            # Commands, their output and notices: visible in the session, not prompts.
+            if agent is None:
+                self.note(uuid, session_uuid, agent, kind, value, at)
+                if kind == "command":
+                    # A command with arguments (``/review 42``) says what the session is
+                    # about as well as a prompt; a bare one only names a session with no other.
+                    info = batch.sessions[session_uuid]
+                    info.setdefault("first_input" if " " in value else "first_command", value)
+                    # A command Claude then works on (a custom /review) is a turn;
+                    # one it never answers (/clear, /cost) is not.
+                    self.batch.turns.append({"session": session_uuid, "uid": None, "started_at": at,
+                                             "ended_at": at, "end_kind": None, "pending": True})
             return
         uid = "tx:%s:0" % uuid if uuid else "tx:prompt:%s:%s" % (session_uuid, at)
         batch.messages.append((uid, session_uuid, agent, "user", "prompt", value, at, None))
+        if context:
+            batch.messages.append((uid + ":context", session_uuid, agent, "user", "context",
+                                   "\n\n".join(context), at, None))
         if agent is None:
+            info = batch.sessions[session_uuid]
+            if "first_input" not in info and value.strip():
+                info["first_input"] = value
             batch.turns.append({"session": session_uuid, "uid": uid, "started_at": at,
-                                "ended_at": at, "end_kind": None})
-        elif obj.get("parentUuid") is None and not obj.get("agentId"):
+                                "ended_at": at, "end_kind": None, "prompt": value})
+            return
+        # Names a session known only from its subagents' files.
+        batch.sessions[session_uuid].setdefault("first_agent_prompt", value)
+        if obj.get("parentUuid") is None and not obj.get("agentId"):
             tool_use_id = self.task_prompts.get(text.strip())
             if tool_use_id:
                 batch.agents[(session_uuid, agent)]["tool_use_id"] = tool_use_id
 
-    def turn_activity(self, session_uuid, at, end_kind):
-        """Main-thread activity extends the open turn; an interruption ends it."""
+    def note(self, uuid, session_uuid, agent, kind, text, at):
+        """A user-side line that is not a prompt, kept as a message of its own kind."""
+        if text and text.strip():
+            uid = "tx:%s:0" % uuid if uuid else "tx:%s:%s:%s" % (kind, session_uuid, at)
+            self.batch.messages.append((uid, session_uuid, agent, "user", kind, text, at, None))
+
+    def turn_activity(self, session_uuid, at, end_kind, real=True):
+        """Main-thread activity extends the open turn; an interruption ends it.
+
+        A turn opened by a command becomes real when Claude answers it."""
         turn = None
         for candidate in reversed(self.batch.turns):
             if candidate["session"] == session_uuid:
@@ -322,6 +394,10 @@ class Parser:
                 break
         if turn is None:
             turn = self.batch.tail.setdefault(session_uuid, {"ended_at": None, "end_kind": None})
+        elif turn.get("pending"):
+            if not real or end_kind is not None:
+                return
+            turn["pending"] = False
         if turn["end_kind"] == "interrupted":
             return
         if at and (turn["ended_at"] is None or at > turn["ended_at"]):
@@ -339,9 +415,9 @@ def _digest(raw):
     return hashlib.sha1(raw).hexdigest()[:20]
 
 
-def parse_file(path, offset=0, *, session_uuid=None, agent_id=None):
+def parse_file(path, offset=0, *, session_uuid=None, agent_id=None, final=False):
     """Read and parse a transcript from ``offset``: ``(batch, new_offset)``."""
-    lines, new_offset, skipped = read_lines(path, offset)
+    lines, new_offset, skipped = read_lines(path, offset, final=final)
     parser = Parser(path, session_uuid=session_uuid, agent_id=agent_id, offset=offset)
     batch = parser.feed(lines)
     for reason, n in skipped.items():

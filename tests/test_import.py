@@ -53,8 +53,8 @@ def test_import_default_root_from_claude_config_dir(claude_dir, home):
     assert summary["roots"] == [str(claude_dir / "projects")]
     assert {k: summary[k] for k in ("files", "files_read", "sessions", "messages", "tool_calls",
                                     "usage_rows", "agents", "turns", "lines", "bytes")} == {
-        "files": 8, "files_read": 8, "sessions": 7, "messages": 144, "tool_calls": 245,
-        "usage_rows": 218, "agents": 10, "turns": 10, "lines": 712, "bytes": 1286055}
+        "files": 8, "files_read": 8, "sessions": 7, "messages": 154, "tool_calls": 245,
+        "usage_rows": 218, "agents": 10, "turns": 9, "lines": 712, "bytes": 1286055}
     assert summary["skipped"] == {}
 
 
@@ -93,7 +93,7 @@ def test_import_counts_bad_files_and_goes_on(claude_dir, home):
         b"\x00\x01 not json\n{\"type\": \"mystery\"}\n")
     summary = import_json(str(claude_dir / "projects"))
     assert summary["skipped"] == {"bad_json": 1, "unknown_type": 1}
-    assert summary["messages"] == 144
+    assert summary["messages"] == 154
 
 
 def test_import_of_a_missing_path_fails_in_one_line(tmp_path, home):
@@ -106,7 +106,7 @@ def test_import_plain_output_is_one_summary(claude_dir, home):
     done = run(str(claude_dir / "projects"))
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
-        "Imported 8 of 8 files (1.3 MB, %s MB/s): 7 new sessions, 144 messages, 245 tool calls,"
+        "Imported 8 of 8 files (1.3 MB, %s MB/s): 7 new sessions, 154 messages, 245 tool calls,"
         " 218 usage rows, 10 subagents." % done.stdout.split("MB, ")[1].split(" MB/s")[0],
         "Skipped: none",
     ]

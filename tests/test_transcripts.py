@@ -65,31 +65,36 @@ CASES = {
     "short": (SPOTTER / "short.jsonl", {
         "prompts": 1, "agent_prompts": 0, "replies": 1, "thinking": 1, "tool_calls": 2,
         "statuses": {"rejected": 2}, "usage_rows": 1, "turns": [(1, "interrupted")], "agents": 0}),
-    # prompts: a typed one, "/mcp", a typed one; two interruptions.
+    # prompts: a typed one, a typed one; two interruptions. "/mcp" between them is
+    # a command (no turn: Claude never answers it).
     "tool_heavy": (SPOTTER / "tool_heavy.jsonl", {
-        "prompts": 3, "agent_prompts": 0, "replies": 1, "thinking": 1, "tool_calls": 6,
+        "prompts": 2, "agent_prompts": 0, "replies": 1, "thinking": 1, "tool_calls": 6,
         "statuses": {"ok": 6}, "usage_rows": 4,
-        "turns": [(1, "interrupted"), (2, "stop"), (3, "interrupted")], "agents": 0}),
-    # "/handgemacht:create-beads ..." (its isMeta expansion skipped), "create the beads";
+        "turns": [(1, "interrupted"), (2, "interrupted")], "agents": 0}),
+    # "/handgemacht:create-beads ..." (a command, its isMeta expansion kept as meta;
+    # Claude works on it, so it opens a turn), "create the beads";
     # 16 main calls + 9 subagent calls from agent_progress lines; 12 API responses
     # (agent_progress usage is left to the subagent's own file, as ccusage does);
     # the subagent's 3 errors: EISDIR and two "Sibling tool call errored".
     "subagent": (SPOTTER / "subagent.jsonl", {
-        "prompts": 2, "agent_prompts": 1, "replies": 7, "thinking": 4, "tool_calls": 25,
+        "prompts": 1, "agent_prompts": 1, "replies": 7, "thinking": 4, "tool_calls": 25,
         "statuses": {"ok": 22, "error": 3}, "usage_rows": 12,
         "turns": [(1, "interrupted"), (2, "stop")], "agents": 1}),
+    # "/init" is a command (Claude works on it: a turn), not a prompt.
     "init_1_0_98": (VIEWER / "1af7fc5e-8455-4414-9ccd-011d40f70b2a.jsonl", {
-        "prompts": 1, "agent_prompts": 0, "replies": 3, "thinking": 0, "tool_calls": 12,
+        "prompts": 0, "agent_prompts": 0, "replies": 3, "thinking": 0, "tool_calls": 12,
         "statuses": {"ok": 11, "error": 1}, "usage_rows": 7, "turns": [(1, "stop")],
         "agents": 0}),
-    # 1.0.108 inline sidechains: two Task subagents, each with its prompt.
+    # 1.0.108 inline sidechains: two Task subagents, each with its prompt; the
+    # session's input is "/orchestrator ...", a command.
     "inline_1_0_108": (VIEWER / "5c0375b4-57a5-4f26-b12d-d022ee4e51b7.jsonl", {
-        "prompts": 1, "agent_prompts": 2, "replies": 7, "thinking": 0, "tool_calls": 21,
+        "prompts": 0, "agent_prompts": 2, "replies": 7, "thinking": 0, "tool_calls": 21,
         "statuses": {"ok": 18, "error": 3}, "usage_rows": 20, "turns": [(1, "stop")],
         "agents": 2}),
-    # 5 parallel inline subagents; 170 API responses over 248 assistant lines.
+    # 5 parallel inline subagents; 170 API responses over 248 assistant lines;
+    # "/orchestrator create TODO app by Next.js" (a command) then one typed prompt.
     "inline_1_0_98": (VIEWER / "fe5e1c67-53e7-4862-81ae-d0e013e3270b.jsonl", {
-        "prompts": 2, "agent_prompts": 5, "replies": 95, "thinking": 0, "tool_calls": 167,
+        "prompts": 1, "agent_prompts": 5, "replies": 95, "thinking": 0, "tool_calls": 167,
         "statuses": {"ok": 144, "error": 23}, "usage_rows": 170,
         "turns": [(1, "stop"), (2, "stop")], "agents": 5}),
     "subagent_file_2_1": (SUBAGENTS / "agent-aac57f5.jsonl", {
@@ -235,7 +240,8 @@ def test_hook_session_keeps_its_turns_and_prompts(conn):
     ingest(conn, SPOTTER / "short.jsonl")
     assert db.scalar(conn, "select count(*) from turns") == 1
     assert db.scalar(conn, "select count(*) from messages where kind = 'prompt'") == 1
-    assert db.scalar(conn, "select count(*) from messages where turn_id = ?", (turn,)) == 3
+    # The prompt, the reply, the thinking and the interruption marker (an event).
+    assert db.scalar(conn, "select count(*) from messages where turn_id = ?", (turn,)) == 4
     assert [tuple(r) for r in conn.execute(
         "select source, status from tool_calls order by id")] == [
         ("hook", "rejected"), ("transcript", "rejected")]
@@ -265,17 +271,26 @@ def test_file_operations_from_results(conn):
 
 
 @pytest.mark.parametrize("text,expected", [
-    ("fix the bug", ("prompt", "fix the bug")),
+    ("fix the bug", ("prompt", "fix the bug", None)),
     ("<command-message>init is analyzing</command-message>\n<command-name>/init</command-name>",
-     ("prompt", "/init")),
+     ("command", "/init", None)),
     ("<command-name>/review</command-name><command-args>42 now</command-args>",
-     ("prompt", "/review 42 now")),
-    ("[Request interrupted by user for tool use]", ("interrupt", None)),
-    ("<local-command-stdout>ok</local-command-stdout>", (None, "injected")),
-    ("Stop hook feedback: tests fail", (None, "injected")),
-    ("<system-reminder>x</system-reminder>", (None, "injected")),
-    ("   ", (None, "empty")),
-], ids=["typed", "slash", "slash-args", "interrupt", "stdout", "stop-hook", "reminder", "blank"])
+     ("command", "/review 42 now", None)),
+    ("<bash-input>git status</bash-input>", ("command", "!git status", None)),
+    ("[Request interrupted by user for tool use]",
+     ("interrupt", "[Request interrupted by user for tool use]", None)),
+    ("<local-command-stdout>ok</local-command-stdout>", ("command_output", "ok", None)),
+    ("(no content)", ("event", "(no content)", None)),
+    ("Stop hook feedback: tests fail", ("event", "Stop hook feedback: tests fail", None)),
+    ("<local-command-caveat>Caveat: local</local-command-caveat>",
+     ("event", "<local-command-caveat>Caveat: local</local-command-caveat>", None)),
+    ("<system-reminder>x</system-reminder>", ("context", None, ["<system-reminder>x</system-reminder>"])),
+    ("<ide_opened_file>The user opened a.py</ide_opened_file>\n<ide_selection>x = 1</ide_selection>"
+     "\nwhy is x 1?", ("prompt", "why is x 1?", ["<ide_opened_file>The user opened a.py</ide_opened_file>",
+                                                 "<ide_selection>x = 1</ide_selection>"])),
+    ("   ", (None, None, None)),
+], ids=["typed", "slash", "slash-args", "bash-mode", "interrupt", "stdout", "no-content", "stop-hook",
+        "caveat", "reminder", "ide-blocks", "blank"])
 def test_classify_user_text(text, expected):
     assert transcripts.classify_user_text(text) == expected
 

@@ -1,0 +1,107 @@
+"""The type of every transcript field the parser reads, checked where a line is parsed.
+
+One check function per record type (message lines and their content blocks,
+usage, ``progress`` lines, title lines). Each raises :class:`BadLine` naming
+the first field of the wrong type, before the parser records anything from
+the line, so a line with ``"agentId": true`` is one bad line, counted under
+its reason, and the import goes on. Missing fields and ``null`` are allowed
+(Claude Code adds and drops fields between versions); unknown fields are
+ignored. Pure functions, no database.
+"""
+
+STR = (str,)
+BOOL = (bool,)
+DICT = (dict,)
+LIST = (list,)
+TEXT_OR_LIST = (str, list)
+INT = "int"  # an int that is not a bool (``True`` is an int to Python)
+
+
+class BadLine(ValueError):
+    """A line whose field has the wrong type; ``reason`` is what the skip count is keyed by."""
+
+    def __init__(self, field):
+        super().__init__(field)
+        self.reason = "bad_field:" + field
+
+
+def _check(obj, fields, where=""):
+    for name, kinds in fields:
+        value = obj.get(name)
+        if value is None:
+            continue
+        if kinds == INT:
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        else:
+            ok = isinstance(value, kinds)
+        if not ok:
+            raise BadLine(where + name)
+
+
+ENVELOPE = (
+    ("uuid", STR), ("parentUuid", STR), ("sessionId", STR), ("timestamp", STR), ("cwd", STR),
+    ("gitBranch", STR), ("version", STR), ("agentId", STR), ("requestId", STR),
+    ("isSidechain", BOOL), ("isMeta", BOOL), ("isCompactSummary", BOOL), ("message", DICT),
+    ("promptId", STR),
+)
+MESSAGE = (("id", STR), ("model", STR), ("role", STR), ("content", TEXT_OR_LIST), ("usage", DICT))
+USAGE = (
+    ("input_tokens", INT), ("output_tokens", INT), ("cache_creation_input_tokens", INT),
+    ("cache_read_input_tokens", INT), ("cache_creation", DICT),
+)
+CACHE_CREATION = (("ephemeral_5m_input_tokens", INT), ("ephemeral_1h_input_tokens", INT))
+BLOCKS = {
+    "text": (("text", STR),),
+    "thinking": (("thinking", STR),),
+    "tool_use": (("id", STR), ("name", STR)),
+    "tool_result": (("tool_use_id", STR), ("is_error", BOOL), ("content", TEXT_OR_LIST)),
+}
+PROGRESS = (("sessionId", STR), ("parentToolUseID", STR), ("data", DICT))
+PROGRESS_DATA = (("type", STR), ("agentId", STR), ("message", DICT))
+TITLES = {
+    "summary": (("summary", STR), ("leafUuid", STR)),
+    "custom-title": (("customTitle", STR), ("sessionId", STR)),
+    "ai-title": (("aiTitle", STR), ("sessionId", STR)),
+}
+
+
+def check_message_line(obj):
+    """A ``user`` or ``assistant`` line: its envelope, message, usage and content blocks."""
+    _check(obj, ENVELOPE)
+    message = obj.get("message")
+    if message is None:
+        return
+    _check(message, MESSAGE, "message.")
+    usage = message.get("usage")
+    if usage is not None:
+        _check(usage, USAGE, "message.usage.")
+        if usage.get("cache_creation") is not None:
+            _check(usage["cache_creation"], CACHE_CREATION, "message.usage.cache_creation.")
+    content = message.get("content")
+    if isinstance(content, list):
+        for block in content:
+            if not isinstance(block, dict):
+                raise BadLine("message.content[]")
+            kind = block.get("type")
+            if not isinstance(kind, str):
+                raise BadLine("message.content[].type")
+            fields = BLOCKS.get(kind)
+            if fields:
+                _check(block, fields, "message.content[%s]." % kind)
+
+
+def check_progress_line(obj):
+    """A ``progress`` line; a nested subagent message is checked as a message line."""
+    _check(obj, PROGRESS)
+    data = obj.get("data")
+    if data is None:
+        return
+    _check(data, PROGRESS_DATA, "data.")
+    nested = data.get("message")
+    if isinstance(nested, dict) and nested.get("type") in ("user", "assistant"):
+        check_message_line(nested)
+
+
+def check_title_line(obj):
+    """A ``summary``, ``custom-title`` or ``ai-title`` line."""
+    _check(obj, TITLES[obj["type"]])
