@@ -41,10 +41,15 @@ def find(conn, text, *, limit=5, project=None):
         try:
             found = session_by_ref(conn, text)
         except NotFound:
-            found = None  # not a session after all: search for it
+            if text.strip().startswith("#"):
+                raise
+            found = None  # hex-looking words, not a session: search for them
         if found:
             found["snippet"] = None
             return [found]
+    from .cli.search import CATCH_UP
+
+    search.index_pending(conn, limit=CATCH_UP)  # as `cctracker search` does: same index, same hits
     hits = search.search(conn, text, project=project, limit=100, context=False)
     sessions, order = {}, []
     for hit in hits:
