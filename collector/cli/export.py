@@ -12,8 +12,9 @@ from .base import cli, echo_json, fail, guard, load_config, table
 
 
 @cli.command()
-@click.option("--format", "fmt", default="json", show_default=True, metavar="json|ndjson|csv",
-              help="Output format.")
+@click.option("--format", "fmt", default="json", show_default=True, metavar="json|ndjson|csv|md|html",
+              help="Output format: data (json, ndjson, csv) or for reading (md, html).")
+@click.option("--session", help="md/html: this session (a UUID, a prefix of one, or #id).")
 @click.option("--what", default=None, metavar="sessions|messages|tools|commits|all",
               help="What to export (default: all; sessions for csv, which holds one table).")
 @click.option("--project", help="Only this project (name, path or id).")
@@ -23,13 +24,20 @@ from .base import cli, echo_json, fail, guard, load_config, table
               help="Write to this file (atomically, mode 0600) instead of stdout.")
 @click.option("--json", "as_json", is_flag=True, help="With -o: print the row counts as JSON.")
 @guard
-def export(fmt, what, project, since, until, output, as_json):
+def export(fmt, session, what, project, since, until, output, as_json):
     """Export sessions, messages, tool calls and commits.
 
     JSON gives an array (or, for --what all, an object of arrays); NDJSON
     one object per line (with a "type" field for --what all); CSV one table.
     Rows are streamed, so large exports do not load into memory.
+
+    md and html are for reading: a session (--session) or many (--project,
+    --since/--until) with prompts, replies, folded thinking and tool calls,
+    subagents nested, commits, local times. The HTML is one file that makes
+    no outside request.
     """
+    if fmt in ("md", "html") or session:
+        return _readable(fmt, session, what, project, since, until, output, as_json)
     what = what or ("sessions" if fmt == "csv" else "all")
     if as_json and not output:
         fail("--json describes the file written with -o; without -o the export itself is on stdout")
@@ -56,6 +64,25 @@ def export(fmt, what, project, since, until, output, as_json):
     else:
         parts = ", ".join("%d %s" % (n, name) for name, n in counts.items())
         click.echo("Wrote %s to %s" % (parts, output), err=True)
+
+
+def _readable(fmt, session, what, project, since, until, output, as_json):
+    from .. import readable
+
+    if fmt not in readable.FORMATS:
+        fail("--session goes with --format md or html")
+    if what:
+        fail("--what is for the data formats (json, ndjson, csv)")
+    conn = db.connect(load_config().db_path)
+    ids = readable.sessions_for(conn, session=session, project=project, since=since, until=until)
+    if output:
+        readable.write_file(conn, output, fmt, ids)
+        if as_json:
+            echo_json({"path": output, "format": fmt, "sessions": len(ids)})
+        else:
+            click.echo("Wrote %d sessions to %s" % (len(ids), output), err=True)
+    else:
+        readable.write(conn, sys.stdout, fmt, ids)
 
 
 @cli.command()
