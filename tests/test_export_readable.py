@@ -118,3 +118,39 @@ def test_html_export_reads_in_chromium_without_outside_requests(imported, tmp_pa
     assert requests == [page_file.as_uri()]  # the file itself, nothing else
     assert errors == []
     assert "Search hex.pm for the latest versions" in text and "Subagent aac57f5" in text
+
+
+def test_dashboard_session_page_links_both_exports(imported, home):
+    import urllib.request
+
+    from collector import dashboard
+    from conftest import free_port
+
+    path = str(home / "cctracker.db")
+    import sqlite3
+    sid = sqlite3.connect(path).execute(
+        "select id from sessions where session_uuid like 'ae4a77f8%'").fetchone()[0]
+    port = free_port()
+    proc = dashboard.start(path, "127.0.0.1", port)
+    try:
+        base = dashboard.wait_until_ready(proc, "127.0.0.1", port).rstrip("/")
+
+        def get(url):
+            with urllib.request.urlopen(base + url, timeout=60) as resp:
+                return resp.status, resp.headers.get("content-type"), resp.read().decode()
+
+        _, _, page = get("/-/cctracker/session/%d" % sid)
+        assert 'href="/-/cctracker/session/%d.md"' % sid in page
+        assert 'href="/-/cctracker/session/%d.html"' % sid in page
+        status, kind, md = get("/-/cctracker/session/%d.md" % sid)
+        assert status == 200 and kind.startswith("text/markdown")
+        assert md == cli("export", "--format", "md", "--session", "#%d" % sid).stdout
+        status, kind, page_html = get("/-/cctracker/session/%d.html" % sid)
+        assert status == 200 and kind.startswith("text/html") and "Subagent aac57f5" in page_html
+        try:
+            get("/-/cctracker/session/999999.md")
+            raise AssertionError("expected 404")
+        except urllib.error.HTTPError as e:
+            assert e.code == 404
+    finally:
+        dashboard.stop(proc)
