@@ -216,6 +216,10 @@ def forget(conn, selection, home=None, reclaim_space=True):
     finally:
         conn.execute("pragma secure_delete=%d" % secure)
     removed["archived_files"] = archive.forget_sessions(conn, selection.session_uuids)
+    if any(removed.values()):
+        from .search import snapshot, vectors
+
+        snapshot.drop(vectors.database_file(conn))  # it holds the forgotten documents' vectors
     removed = {k: v for k, v in removed.items() if v}
     if reclaim_space and removed and reclaim(conn)["wal_checkpoint_busy"]:
         # Another process was reading: old pages may stay in the WAL until its next checkpoint.

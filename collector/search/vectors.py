@@ -5,7 +5,8 @@ are a usable embedding on their own. Search scores every document at 64
 dims from a float32 matrix held in memory (1M docs: 256 MB, ~20 ms), then
 re-ranks the best few hundred at 256 dims read from SQLite. The matrix is
 kept per database file and caught up from ``search_vector_log``, so a
-new vector costs one row read, not a reload.
+new vector costs one row read, not a reload. A new process maps the matrix
+the last one wrote to disk (:mod:`.snapshot`) instead of reading every vector.
 """
 
 import itertools
@@ -13,6 +14,8 @@ import os
 import threading
 
 import numpy as np
+
+from . import snapshot
 
 #: Stored dimensions (wordllama l2_supercat's full size).
 VECTOR_DIMS = 256
@@ -106,6 +109,7 @@ class Matrix:
         self.lock = threading.Lock()  # held while scoring or patching
         self.n = 0
         self.last_seq = None
+        self.snapshot_seq = None  # the log position the file on disk (snapshot.py) reflects
         self.models = {}
         self._alloc(1024)
 
@@ -330,6 +334,9 @@ def _refresh(conn, m):
             m.load(conn.execute(_load_sql(conn, " order by d.id")))
             m.last_seq = 0
         return
+    if m.last_seq is None:
+        # A fresh process: map the matrix another one wrote instead of reading every vector.
+        m.last_seq = m.snapshot_seq = snapshot.load(m, database_file(conn), low, high)
     if m.last_seq is not None and high == m.last_seq:
         return
     changed = None
@@ -337,14 +344,17 @@ def _refresh(conn, m):
         changed = [r[0] for r in conn.execute(
             "select distinct doc_id from search_vector_log where seq > ? limit ?",
             (m.last_seq, PATCH_LIMIT + 1))]
-    if changed is None or len(changed) > PATCH_LIMIT or -1 in changed:
-        m.load(conn.execute(_load_sql(conn, " order by d.id")))
-    else:
+    reloaded = changed is None or len(changed) > PATCH_LIMIT or -1 in changed
+    if not reloaded:
         rows = list(conn.execute(
             _load_sql(conn, " where d.id in (select value from json_each(?))"), (_json_ids(changed),)))
-        if not m.patch(changed, rows):
-            m.load(conn.execute(_load_sql(conn, " order by d.id")))
+        reloaded = not m.patch(changed, rows)
+    if reloaded:
+        m.load(conn.execute(_load_sql(conn, " order by d.id")))
     m.last_seq = high
+    if reloaded or m.snapshot_seq is None or high - m.snapshot_seq > snapshot.REWRITE_AFTER:
+        if snapshot.save(m, database_file(conn), high):
+            m.snapshot_seq = high
 
 
 def _json_ids(ids):
