@@ -46,18 +46,59 @@ def _run(action, path, as_json, **kwargs):
     return change
 
 
+def _mcp(action, dry_run, as_json):
+    import shlex
+
+    from hooks import install as settings_io, mcp_install
+
+    try:
+        change = getattr(mcp_install, action)(dry_run=dry_run)
+    except settings_io.SettingsError as e:
+        fail(str(e))
+    except OSError as e:
+        fail("cannot write %s: %s" % (mcp_install.config_path(), e))
+    if as_json:
+        echo_json(change.as_dict())
+        return
+    if change.method == "claude-cli":
+        if dry_run:
+            for argv in change.commands:
+                click.echo(shlex.join(argv))
+            return
+        if not change.changed:
+            click.echo("No cctracker MCP server registered (`claude mcp remove` found none).")
+        else:
+            click.echo("%s the cctracker MCP server with `claude mcp` (user scope)."
+                       % ("Registered" if action == "install" else "Removed"))
+        return
+    if dry_run:
+        click.echo(change.diff or "No change: %s is already as wanted." % change.path, nl=not change.diff)
+        return
+    if not change.changed:
+        click.echo("No change: %s is already as wanted." % change.path)
+        return
+    click.echo("%s the cctracker MCP server in %s." % ("Registered" if action == "install" else "Removed",
+                                                        change.path))
+    if change.backup:
+        click.echo("Backup of the previous file: %s" % change.backup)
+
+
 @cli.command()
 @_scope_options
 @click.option("--sync", is_flag=True, help="Without \"async\": for Claude Code versions that lack async hooks.")
 @click.option("--dry-run", is_flag=True, help="Print the change as a diff; write nothing.")
+@click.option("--mcp", is_flag=True, help="Register `cctracker mcp` with Claude Code instead (user scope).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
-def install(scope, settings_file, sync, dry_run, as_json):
+def install(scope, settings_file, sync, dry_run, mcp, as_json):
     """Add the cctracker hook to Claude Code's settings for every event it uses.
 
     Safe to run again (it never adds a second copy, and moves an old one to
     the current interpreter); every other setting is kept; the old file is
-    backed up next to it first.
+    backed up next to it first. With --mcp: register the MCP server instead
+    (docs/claude-code.md).
     """
+    if mcp:
+        return _mcp("install", dry_run, as_json)
     path = _path(scope, settings_file)
     change = _run("install", path, as_json, sync=sync, dry_run=dry_run)
     if as_json or dry_run:
@@ -76,9 +117,12 @@ def install(scope, settings_file, sync, dry_run, as_json):
 @cli.command()
 @_scope_options
 @click.option("--dry-run", is_flag=True, help="Print the change as a diff; write nothing.")
+@click.option("--mcp", is_flag=True, help="Remove the `cctracker mcp` registration instead.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
-def uninstall(scope, settings_file, dry_run, as_json):
+def uninstall(scope, settings_file, dry_run, mcp, as_json):
     """Remove the cctracker hook from Claude Code's settings (nothing else)."""
+    if mcp:
+        return _mcp("uninstall", dry_run, as_json)
     path = _path(scope, settings_file)
     change = _run("uninstall", path, as_json, dry_run=dry_run)
     if as_json or dry_run:
