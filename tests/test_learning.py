@@ -80,7 +80,23 @@ def test_topics_need_a_few_prompts(tmp_path):
     with conn:
         sid = add_session(conn, 1, "2026-03-02T09:00:00.000000Z")
         add_prompt(conn, sid, 1, TERRAFORM[0], "2026-03-02T09:01:00.000000Z")
-    assert learning.topics(conn, ALL) == {"prompts": 1, "k": 0, "topics": []}
+    assert learning.topics(conn, ALL) == {"prompts": 1, "k": 0, "topics": [],
+                                          "reason": "1 prompts in this period; topics need at least 8"}
+
+
+def test_topics_named_only_by_words_their_prompts_share(tmp_path):
+    """Eight unrelated prompts: no word is in two of them, so no topic (no word salad)."""
+    conn = db.connect(str(tmp_path / "salad.db"))
+    salad = ["Fix the invoice rounding in billing module", "Why does xterm.js flicker on resize",
+             "Move the cron job to the background worker", "Go back to the previous commit please",
+             "Explain the websocket heartbeat timeout", "Rename the settings panel component",
+             "Upgrade postgres driver to the latest version", "Draw a diagram of the deploy pipeline"]
+    with conn:
+        sid = add_session(conn, 1, "2026-03-02T09:00:00.000000Z")
+        for i, text in enumerate(salad):
+            add_prompt(conn, sid, i, text, "2026-03-02T09:%02d:00.000000Z" % (i + 1))
+    found = learning.topics(conn, ALL)
+    assert found["topics"] == [] and found["prompts"] == 8 and "shares its words" in found["reason"]
 
 
 def test_reasked_questions_group_near_duplicates_across_sessions_only(conn):

@@ -31,8 +31,14 @@ MAX_PROMPTS = 5000
 BLOCK = 512
 #: k = sqrt(n / 2), clamped: a handful of prompts makes one or two topics, thousands at most 12.
 MIN_TOPICS, MAX_TOPICS = 2, 12
-#: Fewer prompts than this are not clustered at all.
-MIN_PROMPTS_FOR_TOPICS = 4
+#: Fewer prompts than this are not clustered at all: a handful of prompts has no topics,
+#: only words (the page says so instead of showing word salad).
+MIN_PROMPTS_FOR_TOPICS = 8
+#: A cluster is shown as a topic only with this many prompts ...
+MIN_TOPIC_PROMPTS = 3
+#: ... and only the words found in at least this share of its prompts (and in two or more)
+#: name it; a cluster with no such word is not a topic.
+LABEL_MIN_SHARE = 0.4
 KMEANS_ITERATIONS = 50
 #: Terms shown as a topic's label.
 LABEL_TERMS = 4
@@ -141,11 +147,19 @@ def kmeans(vectors, k, iterations=KMEANS_ITERATIONS, seed=SEED):
 
 
 def label(cluster_docs, all_doc_terms):
-    """Top terms of a cluster: count in the cluster x inverse document frequency overall."""
+    """The words that name a cluster (docs/reports.md, "Learning").
+
+    A word qualifies when it occurs in at least LABEL_MIN_SHARE of the cluster's prompts
+    and in two or more of them; qualifying words are ranked by prompts in the cluster
+    containing them x inverse document frequency over all prompts (words common
+    everywhere rank low), and the first LABEL_TERMS name the topic. Stopwords and words
+    under three letters never count.
+    """
     n_docs = len(all_doc_terms)
     df = collections.Counter(t for doc in all_doc_terms for t in set(doc))
-    tf = collections.Counter(t for doc in cluster_docs for t in doc)
-    scored = sorted(tf, key=lambda t: (-tf[t] * math.log(1 + n_docs / df[t]), t))
+    tf = collections.Counter(t for doc in cluster_docs for t in set(doc))
+    need = max(2, math.ceil(LABEL_MIN_SHARE * len(cluster_docs)))
+    scored = sorted((t for t in tf if tf[t] >= need), key=lambda t: (-tf[t] * math.log(1 + n_docs / df[t]), t))
     return scored[:LABEL_TERMS]
 
 
@@ -153,7 +167,8 @@ def topics(conn, filters):
     """Prompt clusters with their top terms and weekly counts."""
     rows = prompts(conn, filters)
     if len(rows) < MIN_PROMPTS_FOR_TOPICS:
-        return {"prompts": len(rows), "k": 0, "topics": []}
+        return {"prompts": len(rows), "k": 0, "topics": [],
+                "reason": "%d prompts in this period; topics need at least %d" % (len(rows), MIN_PROMPTS_FOR_TOPICS)}
     vectors = prompt_vectors(conn, rows)
     k = min(choose_k(len(rows)), len(rows))
     labels = kmeans(vectors, k)
@@ -162,15 +177,16 @@ def topics(conn, filters):
     out = []
     for j in range(k):
         idx = [i for i in range(len(rows)) if labels[i] == j]
-        if not idx:
-            continue
+        words = label([doc_terms[i] for i in idx], doc_terms)
+        if len(idx) < MIN_TOPIC_PROMPTS or not words:
+            continue  # too few prompts, or no word they share: not a topic
         weekly = collections.Counter(week_of(rows[i]["day"]) for i in idx if rows[i]["day"])
         counts = [weekly.get(w, 0) for w in weeks]
         half = len(counts) // 2
         out.append({
             "topic": len(out) + 1,
-            "label": " ".join(label([doc_terms[i] for i in idx], doc_terms)),
-            "terms": label([doc_terms[i] for i in idx], doc_terms),
+            "label": " ".join(words),
+            "terms": words,
             "prompts": len(idx),
             "sessions": len({rows[i]["session_id"] for i in idx}),
             "first_seen": min(rows[i]["created_at"] for i in idx),
@@ -182,7 +198,10 @@ def topics(conn, filters):
     out.sort(key=lambda t: (-t["prompts"], t["label"]))
     for n, topic in enumerate(out, 1):
         topic["topic"] = n
-    return {"prompts": len(rows), "k": k, "topics": out}
+    result = {"prompts": len(rows), "k": k, "topics": out}
+    if not out:
+        result["reason"] = "no group of %d or more prompts shares its words" % MIN_TOPIC_PROMPTS
+    return result
 
 
 def _trend(first, second):

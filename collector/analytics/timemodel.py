@@ -61,6 +61,8 @@ def add_up(rows):
             cost = (cost or 0) + row["cost_usd"]
     for c in TIME_COLUMNS:
         total[c] = round(total[c], 3)
+    if cost is None and not total.get("total_tokens"):
+        cost = 0.0  # no tokens cost nothing: $0, not "unknown"
     total["cost_usd"] = _round(cost, 6)
     return total
 

@@ -26,8 +26,12 @@ def _sums():
 
 def _finish(row):
     # sum() over only-NULL costs stays NULL: a group with no known price is unknown.
+    # No tokens at all cost exactly $0, whatever the model's price.
+    unpriced = row.pop("unpriced") and (row.get("total_tokens") or 0) > 0
+    if row["cost_usd"] is None and not unpriced:
+        row["cost_usd"] = 0.0
     row["cost_usd"] = None if row["cost_usd"] is None else round(row["cost_usd"], 6)
-    row["cost_known"] = not row.pop("unpriced")
+    row["cost_known"] = not unpriced
     return row
 
 

@@ -25,6 +25,13 @@ def import_(paths, as_json):
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
         fail("no such file or folder: %s" % missing[0])
+    # A file named on the command line that holds no transcript line (no JSON object on
+    # any line: /etc/hostname, a CSV) is refused with the reason, and makes the exit non-zero.
+    refused = [p for p in paths if os.path.isfile(p) and not _has_transcript_line(p)]
+    paths = [p for p in paths if p not in refused]
+    if refused and not paths:
+        fail("%s: no transcript line (Claude Code transcripts are JSON lines, one object each);"
+             " nothing imported" % ", ".join(refused))
     roots = list(paths) or [p for p in importer.default_roots() if os.path.isdir(p)]
     config = load_config()
     try:
@@ -41,8 +48,11 @@ def import_(paths, as_json):
     except apsw.Error as e:
         fail("import stopped: %s (what was imported so far is kept)" % e)
     summary["roots"] = roots
+    summary["refused"] = refused
     if as_json:
         echo_json(summary)
+        if refused:
+            sys.exit(1)
         return
     skipped = ", ".join("%s %d" % kv for kv in sorted(summary["skipped"].items())) or "none"
     click.echo(
@@ -51,6 +61,31 @@ def import_(paths, as_json):
         " %(usage_rows)d usage rows, %(agents)d subagents." % summary
     )
     click.echo("Skipped: %s" % skipped)
+    if refused:
+        fail("not imported: %s: no transcript line" % ", ".join(refused))
+
+
+#: How much of a file is looked at to decide whether it holds transcript lines at all.
+_PEEK_LINES = 200
+
+
+def _has_transcript_line(path):
+    """True when one of the first lines of ``path`` is a JSON object, as every transcript line is."""
+    import json
+
+    try:
+        with open(path, "rb") as f:
+            for _, line in zip(range(_PEEK_LINES), f):
+                line = line.strip()
+                if line.startswith(b"{"):
+                    try:
+                        if isinstance(json.loads(line), dict):
+                            return True
+                    except ValueError:
+                        continue
+    except OSError:
+        return True  # unreadable here: the importer reports it as it does for any file
+    return False
 
 
 def _with_bar(conn, roots, config, total, count):

@@ -172,8 +172,9 @@ def time_report(by, days, start_date, end_date, project, as_json):
     span = "%s .. %s" % (filters.start_date or "start", filters.end_date or "today")
     click.echo("cctracker report: %s%s\n" % (span, "" if filters.project_id is None
                                              else ", project %s" % filters.project_id))
-    table([{"metric": label, "value": fmt(summary.get(key), kind), "from": how}
-           for label, key, kind, how in SUMMARY])
+    # With no sessions a per-session figure has no value ("n/a"), not an unknown price.
+    table([{"metric": label, "value": "n/a" if summary.get(key) is None and not summary.get("sessions")
+            else fmt(summary.get(key), kind), "from": how} for label, key, kind, how in SUMMARY])
     click.echo("\nBy %s" % by)
     table(_table_rows(by, found), COLUMNS.get(by, [by if by != "project" else "project"] + GROUP_COLUMNS))
     click.echo("\nTools")

@@ -24,15 +24,17 @@ def _connect():
 @cli.command("search")
 @click.argument("query")
 @click.option("--project", help="Project name, path or id.")
-@click.option("--session", help="Session UUID (or a prefix) or id.")
+@click.option("--session", help="Session: its UUID, a unique prefix of it, or #id.")
 @click.option("--since", help="From: 2026-03-02, an ISO time or an age (7d, 12h, 3w).")
 @click.option("--until", help="Up to: 2026-03-02 (the whole day) or an ISO time.")
 @click.option("--kind", help="Comma list of prompt, reply, thinking, tool, commit.")
 @click.option("--model", help="Only documents from this model.")
-@click.option("--limit", type=int, default=20, show_default=True, help="Results to show (1-100).")
+@click.option("--limit", type=int, default=10, show_default=True, help="Results to show (1-100).")
+@click.option("--trivial", is_flag=True,
+              help="Keep trivial tool calls (ls, Read, git status ...) in their place instead of last.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @guard
-def search_command(query, project, session, since, until, kind, model, limit, as_json):
+def search_command(query, project, session, since, until, kind, model, limit, trivial, as_json):
     """Search prompts, replies, thinking, tool calls and commits by words and meaning.
 
     QUERY is plain text: quotes, parentheses and FTS operators are searched
@@ -44,7 +46,7 @@ def search_command(query, project, session, since, until, kind, model, limit, as
     conn = _connect()
     search.index_pending(conn, limit=CATCH_UP)
     found = search.search(conn, query, project=project, session=session, since=since,
-                          until=until, kind=kind, model=model, limit=limit)
+                          until=until, kind=kind, model=model, limit=limit, trivial=trivial)
     if as_json:
         echo_json(found)
         return

@@ -50,7 +50,7 @@ ALL_PATHS = ("bm25", "vector", "trigram", "like")
 
 def search(conn, query, *, project=None, project_id=None, session=None, session_id=None,
            since=None, until=None, kind=None, model=None, limit=query_mod.DEFAULT_LIMIT,
-           paths=None, context=True, strict=True):
+           paths=None, context=True, strict=True, trivial=False):
     """Find documents matching ``query`` by words, meaning and substrings (see module doc)."""
     q = query_mod.parse(query)
     limit = query_mod.parse_limit(limit)
@@ -64,11 +64,19 @@ def search(conn, query, *, project=None, project_id=None, session=None, session_
     depth = max(retrieve.PATH_DEPTH, limit)
     fused = retrieve.retrieve(conn, q, filters if filters.active() else None, paths, depth)
     pattern = results.highlight_pattern(q)
-    found = []
+    # Trivial tool calls (``Bash: ls -la``, ``Read: x``) go after everything else unless
+    # tool calls were asked for (kind=tool or trivial=True).
+    demote = not trivial and not (filters.kinds and "tool" in filters.kinds)
+    found, later = [], []
     for doc_id, score, ranks in fused:
         item = results.build(conn, doc_id, score, ranks, pattern, with_context=context)
-        if item is not None:
+        if item is None:
+            continue
+        if demote and item["kind"] == "tool" and query_mod.TRIVIAL_TOOL.match(item.pop("_text", "") or ""):
+            later.append(item)
+        else:
+            item.pop("_text", None)
             found.append(item)
         if len(found) >= limit:
             break
-    return found
+    return (found + later)[:limit]

@@ -22,7 +22,8 @@ MAX_TERMS = 24
 MAX_CHUNK_CHARS = 100
 #: The largest page of results a caller may ask for.
 MAX_LIMIT = 100
-DEFAULT_LIMIT = 20
+#: Results shown unless asked for more: a screenful, not a scroll.
+DEFAULT_LIMIT = 10
 
 KINDS = ("prompt", "reply", "thinking", "tool", "commit")
 
@@ -78,6 +79,20 @@ def parse(text):
         code_terms=[t for t in terms if _CODE.search(t)],
         spaceless=[t for t in terms if _is_spaceless(t)],
     )
+
+
+#: Words never highlighted (they match everywhere and say nothing); still searched.
+STOPWORDS = frozenset("""
+a about after all also am an and any are as at be been but by can could did do does doing for
+from had has have how i if in into is it its just me my no not of on or our so some than that
+the their them then there these they this those to too up us was we were what when where which
+who why will with would you your
+""".split())
+#: Tool calls that only look around (listing, reading, status): they match many queries and
+#: answer none, so they come after every other result unless tool calls are asked for.
+TRIVIAL_TOOL = re.compile(
+    r"^(?:(?:Read|Glob|Grep|LS|TodoWrite|TodoRead|NotebookRead): "
+    r"|Bash: (?:ls|ll|pwd|cd|cat|echo|head|tail|wc|which|whoami|clear|tree|true|date|env|git (?:status|diff|log|branch|show))\b)")
 
 
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s")
@@ -205,15 +220,19 @@ def make_filters(conn, project=None, project_id=None, session=None, session_id=N
     if session_id is not None and session_id != "":
         filters.session_id = parse_int("session_id", session_id)
     if session is not None and session != "":
-        if isinstance(session, int) or str(session).isdigit():
-            filters.session_id = int(session)
+        if isinstance(session, int):
+            filters.session_id = session
         else:
-            row = conn.execute(
-                "select id from sessions where session_uuid = ? or session_uuid like ? escape '\\'",
-                (session, _like_prefix(session))).fetchone()
-            if row is None and strict:
-                raise InvalidInput("session", "no session %r" % session)
-            filters.session_id = row[0] if row else -1
+            # The one session reference (UUID, unique prefix or #id): collector.sessionref.
+            from .. import sessionref
+            from ..errors import NotFound
+
+            try:
+                filters.session_id = sessionref.lookup(conn, session)[0]
+            except (NotFound, InvalidInput) as e:
+                if strict:
+                    raise InvalidInput("session", str(e).replace("session: ", "")) from None
+                filters.session_id = -1
     filters.since = parse_time("since", since)
     filters.until = parse_time("until", until, end=True)
     filters.kinds = parse_kinds(kind)

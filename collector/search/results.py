@@ -31,6 +31,8 @@ def highlight_pattern(q):
         if term in q.code_terms or term in q.spaceless:
             parts.append(re.escape(term))
         for word in re.findall(r"\w+", term):
+            if word.lower() in query_mod.STOPWORDS:
+                continue
             parts.append(r"\b%s\w*" % re.escape(query_mod.stem(word)))
     parts.sort(key=len, reverse=True)
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
@@ -141,4 +143,5 @@ def build(conn, doc_id, score, ranks, pattern, with_context=True):
         "user_prompt": _cut(prompt),
         "claude_response": _cut(reply),
         "context": _context(conn, session_id, seq, at) if with_context else [],
+        "_text": text[:200],  # for search() to judge trivial tool calls; removed before returning
     }
