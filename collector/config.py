@@ -40,6 +40,9 @@ class Config:
     dashboard_port: int = 8001
     #: Seconds between drains while ``cctracker serve`` runs.
     drain_interval_seconds: float = 1.0
+    #: Let the dashboard run any SQL typed into it (``?sql=``). Off: a web page
+    #: could otherwise make the browser read everything (docs/security.md).
+    dashboard_sql: bool = False
 
     @property
     def db_path(self):

@@ -15,8 +15,9 @@ configuration: metadata.yml (dashboards, canned queries), plugins,
 templates and static files.
 
 Bound to anything but loopback, the dashboard shows your conversations to
-the network, so ``start`` then requires ``CCTRACKER_TOKEN`` and the
-``token_auth`` plugin checks it on every request.
+the network, so ``start`` then requires ``CCTRACKER_TOKEN``; set, the
+``token_auth`` plugin checks it on every request (on loopback too). The
+``host_check`` plugin refuses foreign Host headers and arbitrary SQL.
 """
 
 import ipaddress
@@ -108,10 +109,14 @@ def start(db_path, host=DEFAULT_HOST, port=DEFAULT_PORT, log_path=None, env=None
     exist. Output goes to ``log_path`` (default ``dashboard.log`` beside the
     database). Does not wait: call ``wait_until_ready``.
     """
+    from .api.security import TokenRequired, check_token
+
     env = dict(os.environ if env is None else env)
-    if is_loopback(host):
-        env.pop(TOKEN_ENV, None)
-    elif not env.get(TOKEN_ENV):
+    try:
+        check_token(env.get(TOKEN_ENV))  # when set, required on loopback too (as by the API)
+    except TokenRequired as e:
+        raise DashboardError(str(e)) from None
+    if not is_loopback(host) and not env.get(TOKEN_ENV):
         raise DashboardError(
             "refusing to serve the dashboard on %s without a token: it shows your conversations. Set %s "
             "to a long random secret, or bind 127.0.0.1." % (host, TOKEN_ENV))

@@ -33,8 +33,20 @@ TOKEN_ENV = "CCTRACKER_TOKEN"
 ALLOWED_HOSTS_ENV = "CCTRACKER_ALLOWED_HOSTS"
 
 
+#: Shortest token accepted: a guessable one is no lock (``cctracker token`` makes 43 characters).
+MIN_TOKEN_CHARS = 32
+
+
 class TokenRequired(CCTrackerError):
-    """Refusing to listen beyond loopback without a token."""
+    """Refusing to listen beyond loopback without a token, or with a weak one."""
+
+
+def check_token(token):
+    """Raise TokenRequired when a token is set but shorter than MIN_TOKEN_CHARS."""
+    if token and len(token) < MIN_TOKEN_CHARS:
+        raise TokenRequired(
+            "%s is %d characters long: use at least %d random characters (`cctracker token` makes one)"
+            % (TOKEN_ENV, len(token), MIN_TOKEN_CHARS))
 
 
 def is_loopback(host):
@@ -47,7 +59,8 @@ def is_loopback(host):
 
 
 def check_bind(host, token):
-    """Raise TokenRequired when ``host`` is not loopback and there is no token."""
+    """Raise TokenRequired when ``host`` is not loopback and there is no token, or the token is weak."""
+    check_token(token)
     if not is_loopback(host) and not token:
         raise TokenRequired(
             "listening on %s exposes the API beyond this machine: set %s to a secret token first"

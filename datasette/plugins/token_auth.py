@@ -1,9 +1,10 @@
 """Require ``CCTRACKER_TOKEN`` on every request when it is set.
 
-``collector.dashboard.start`` passes the token only when the dashboard is
-bound beyond loopback. A client sends ``Authorization: Bearer <token>``, or
-opens any page once with ``?token=<token>``: that sets a cookie and
-redirects to the same page without the token in the address bar.
+Set, it is required on loopback too (``collector.dashboard.start`` refuses
+a token under 32 characters). A client sends ``Authorization: Bearer
+<token>``, or opens any page once with ``?token=<token>``: that sets a
+cookie and redirects to the same page (on this server) without the token
+in the address bar or in the server's log.
 """
 
 import hmac
@@ -43,13 +44,18 @@ def wrap(app, token):
     async def guarded(scope, receive, send):
         if scope["type"] != "http":
             return await app(scope, receive, send)
-        if any(_same(given, token) for given in _presented(scope)):
-            return await app(scope, receive, send)
-        query = urllib.parse.parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        query = urllib.parse.parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         given = (query.pop("token", None) or [None])[0]
+        if given is not None:
+            # The server's access log reads this same scope when it answers: the
+            # token must not end up in dashboard.log.
+            scope["query_string"] = urllib.parse.urlencode(query, doseq=True).encode("latin-1")
+        if any(_same(presented, token) for presented in _presented(scope)):
+            return await app(scope, receive, send)
         if _same(given, token):
             # Log in: remember the token in an HttpOnly cookie, drop it from the URL.
-            location = scope.get("root_path", "") + scope["path"]
+            # One leading slash: "//evil.example/" would be another site.
+            location = "/" + (scope.get("root_path", "") + scope["path"]).lstrip("/\\")
             rest = urllib.parse.urlencode(query, doseq=True)
             cookie = "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d" % (
                 COOKIE, urllib.parse.quote(token), COOKIE_MAX_AGE)
