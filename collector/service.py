@@ -8,9 +8,10 @@ computed by a separate thread on a separate connection.
 import os
 import signal
 import threading
+import time
 
-from . import dashboard, db
-from .drain import DrainThread
+from . import dashboard, db, lifeline
+from .drain_thread import DrainThread
 from .errors import CCTrackerError
 
 #: Documents embedded per indexer step: ~0.2 s of work, so stopping is quick.
@@ -18,6 +19,9 @@ INDEX_BATCH = 500
 
 #: Retention runs at most this often while serving.
 RETENTION_EVERY_SECONDS = 3600
+
+#: Longest ``stop()`` waits for the parts to finish (Ctrl-C, SIGTERM).
+STOP_SECONDS = 15
 
 
 class Service:
@@ -47,10 +51,17 @@ class Service:
         conn = db.connect(self.db_path)
         empty = db.scalar(conn, "select count(*) from sessions") == 0
         conn.close()
+        # A serve killed with -9 may have left its Datasette on the dashboard port.
+        reclaimed = lifeline.reclaim(self.config.home)
+        if reclaimed:
+            self.echo("Stopped the dashboard left running by a serve that died (pid %s)."
+                      % ", ".join(map(str, reclaimed)))
         # Bind the API first: a busy port is reported before anything runs.
         self.api = Server(self.config, self.host, self.port, db_path=self.db_path).start()
         if self.with_dashboard:
-            self.dashboard = dashboard.start(self.db_path, self.host, self.dashboard_port)
+            self.dashboard = dashboard.start(self.db_path, self.host, self.dashboard_port,
+                                             env={**os.environ, lifeline.PARENT_ENV: str(os.getpid())})
+            lifeline.record(self.config.home, [self.dashboard.pid], self.db_path)
             dashboard.wait_until_ready(self.dashboard, self.host, self.dashboard_port)
         if not self.demo:
             self.drain = DrainThread(self.config)
@@ -142,12 +153,27 @@ class Service:
             self.echo("Stopped.")
 
     def stop(self):
+        """Stop everything within STOP_SECONDS, whatever is still busy.
+
+        Datasette is told first so it shuts down while the rest does. The
+        drain, indexer and importer are daemon threads: one caught in a long
+        transaction is left to die with the process, which loses nothing
+        (the transaction rolls back; the spool and the files are kept).
+        """
         self.stop_event.set()
+        deadline = time.monotonic() + STOP_SECONDS
+
+        def left():
+            return max(deadline - time.monotonic(), 0.1)
+
+        if self.dashboard is not None and self.dashboard.poll() is None:
+            self.dashboard.terminate()
         if self.api is not None:
             self.api.stop()
         if self.drain is not None:
-            self.drain.stop()
+            self.drain.stop(timeout=left())
         if self.dashboard is not None:
-            dashboard.stop(self.dashboard)
+            dashboard.stop(self.dashboard, timeout=left())
+            lifeline.forget(self.config.home)
         for thread in self.threads:
-            thread.join(10)
+            thread.join(left())

@@ -33,6 +33,19 @@ WAITRESS_MAX_BODY = 32 * MAX_BODY_BYTES
 #: Seconds to let running requests finish when stopping.
 STOP_TIMEOUT_SECONDS = 5
 
+#: waitress's limits, set for a local tool (its defaults suit a public site
+#: behind a proxy): a connection that sends and receives nothing for
+#: CHANNEL_TIMEOUT seconds is closed (swept every CLEANUP_INTERVAL), so ~300
+#: half-open connections (slowloris) no longer keep everyone else out for
+#: minutes. A streaming endpoint must send something more often than that.
+LIMITS = dict(
+    connection_limit=200,
+    channel_timeout=15,
+    cleanup_interval=3,
+    max_request_header_size=64 * 1024,
+    backlog=256,
+)
+
 
 class PortInUse(CCTrackerError):
     def __init__(self, host, port):
@@ -61,7 +74,7 @@ class Server:
             self._server = waitress.create_server(
                 self.app, map=self._map, host=host, port=port, threads=THREADS,
                 ident="cctracker", max_request_body_size=WAITRESS_MAX_BODY,
-                clear_untrusted_proxy_headers=True, expose_tracebacks=False,
+                clear_untrusted_proxy_headers=True, expose_tracebacks=False, **LIMITS,
             )
         except OSError as e:
             wasyncore.close_all(self._map)
