@@ -11,7 +11,7 @@ from collector import config as config_mod
 from collector.api.security import TokenRequired, split_host_header
 from collector.api.server import PortInUse, Server, serve
 
-TOKEN = "s3cret-token-for-tests"
+TOKEN = "s3cret-token-for-tests-0123456789abcdef"
 
 
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1.nip.io:{port}",
