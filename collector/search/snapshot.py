@@ -15,6 +15,7 @@ project/session ids, times, model names), under the same 0600/0700 modes as
 the database; ``cctracker forget`` deletes them (:func:`drop`).
 """
 
+import hashlib
 import json
 import os
 import shutil
@@ -40,16 +41,24 @@ def directory(db_file):
 
 def _identity(db_file):
     # A database deleted and created again under the same name restarts its
-    # log sequence: the inode tells the two apart.
+    # log sequence: the inode tells the two apart (when the filesystem does not
+    # hand the same number out again; the probe below covers that case).
     st = os.stat(db_file)
     return [st.st_dev, st.st_ino]
 
 
-def save(matrix, db_file, last_seq):
+def _probe(conn, doc_id):
+    """A digest of one stored vector: the same database still holds the same bytes for it."""
+    row = conn.execute("select vector from search_vectors where doc_id = ?", (int(doc_id),)).fetchone()
+    return hashlib.sha1(row[0]).hexdigest() if row else None
+
+
+def save(conn, matrix, db_file, last_seq):
     """Write ``matrix`` (a vectors.Matrix) for ``db_file``; False when it cannot."""
     target = directory(db_file)
-    if target is None or last_seq is None:
+    if target is None or last_seq is None or matrix.n == 0:
         return False
+    probe_id = int(matrix.ids[matrix.n - 1])
     tmp = "%s.tmp-%d" % (target, os.getpid())
     n = matrix.n
     capacity = n + max(SPARE_MIN, n // 8)
@@ -66,7 +75,7 @@ def save(matrix, db_file, last_seq):
             out.flush()
             del out
         meta = {"version": VERSION, "n": n, "last_seq": last_seq, "models": matrix.models,
-                "identity": _identity(db_file)}
+                "identity": _identity(db_file), "probe": [probe_id, _probe(conn, probe_id)]}
         with open(os.path.join(tmp, "meta.json"), "w") as f:
             json.dump(meta, f)
         for path in os.listdir(tmp):
@@ -82,7 +91,7 @@ def save(matrix, db_file, last_seq):
         return False
 
 
-def load(matrix, db_file, low, high):
+def load(conn, matrix, db_file, low, high):
     """Fill ``matrix`` from the snapshot when it is usable; returns its last_seq or None.
 
     Usable: same database file, and the log still holds every change since
@@ -99,6 +108,9 @@ def load(matrix, db_file, low, high):
         last = meta["last_seq"]
         if not (low - 1 <= last <= high):
             return None
+        probe_id, digest = meta["probe"]
+        if _probe(conn, probe_id) != digest:
+            return None  # another database under the same name, or that vector changed since
         arrays = {name: np.load(os.path.join(target, name + ".npy"), mmap_mode="c") for name in ARRAYS}
     except (OSError, ValueError, KeyError):
         return None

@@ -336,7 +336,7 @@ def _refresh(conn, m):
         return
     if m.last_seq is None:
         # A fresh process: map the matrix another one wrote instead of reading every vector.
-        m.last_seq = m.snapshot_seq = snapshot.load(m, database_file(conn), low, high)
+        m.last_seq = m.snapshot_seq = snapshot.load(conn, m, database_file(conn), low, high)
     if m.last_seq is not None and high == m.last_seq:
         return
     changed = None
@@ -353,7 +353,7 @@ def _refresh(conn, m):
         m.load(conn.execute(_load_sql(conn, " order by d.id")))
     m.last_seq = high
     if reloaded or m.snapshot_seq is None or high - m.snapshot_seq > snapshot.REWRITE_AFTER:
-        if snapshot.save(m, database_file(conn), high):
+        if snapshot.save(conn, m, database_file(conn), high):
             m.snapshot_seq = high
 
 
