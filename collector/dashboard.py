@@ -10,8 +10,8 @@ The API for ``cctracker serve`` (and the tests)::
 ``datasette_command(db_path, host, port)`` is the argv ``start`` runs, for
 anyone who wants to run it by hand. Datasette reads the database through
 the standard library's sqlite3 in ``mode=ro`` (never immutable: the drain
-keeps writing while it serves) with the ``datasette/`` directory as its
-configuration: metadata.yml (dashboards, canned queries), plugins,
+keeps writing while it serves) with the ``datasette/`` directory (shipped in the wheel as
+``collector/dashboard_files``) as its configuration: metadata.yml (dashboards, canned queries), plugins,
 templates and static files.
 
 Bound to anything but loopback, the dashboard shows your conversations to
@@ -20,6 +20,7 @@ the network, so ``start`` then requires ``CCTRACKER_TOKEN``; set, the
 ``host_check`` plugin refuses foreign Host headers and arbitrary SQL.
 """
 
+import importlib.resources
 import ipaddress
 import os
 import pathlib
@@ -32,10 +33,6 @@ import urllib.request
 
 from . import db
 
-#: The ``datasette/`` configuration directory (next to the package in a checkout).
-CONFIG_DIR = pathlib.Path(
-    os.environ.get("CCTRACKER_DATASETTE_DIR") or pathlib.Path(__file__).resolve().parent.parent / "datasette"
-)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8001
@@ -65,6 +62,38 @@ READY_POLL_SECONDS = 0.1
 
 class DashboardError(RuntimeError):
     """The dashboard cannot start: the message says why and what to do."""
+
+
+#: Name of the Datasette configuration inside the installed ``collector`` package.
+PACKAGED_CONFIG = "dashboard_files"
+
+
+def find_config_dir(environ=None):
+    """The Datasette configuration directory (metadata.yml, plugins, templates, static).
+
+    An installed wheel carries it as package data, ``collector/dashboard_files``
+    (setup.py maps the repository's top-level ``datasette/`` there), found
+    through importlib.resources so nothing depends on where a checkout is.
+    A source checkout run through ``./dev`` (an editable install) has no such
+    folder -- setuptools' editable finder cannot map a data folder nested in a
+    package -- so there the repository's own ``datasette/`` is read in place.
+    ``CCTRACKER_DATASETTE_DIR`` overrides both, for trying out a changed copy.
+    """
+    environ = os.environ if environ is None else environ
+    if environ.get("CCTRACKER_DATASETTE_DIR"):
+        return pathlib.Path(environ["CCTRACKER_DATASETTE_DIR"])
+    packaged = importlib.resources.files(__package__) / PACKAGED_CONFIG
+    if packaged.is_dir():
+        # Datasette needs real paths; pip always installs wheels unzipped.
+        return pathlib.Path(str(packaged))
+    source = pathlib.Path(__file__).resolve().parent.parent / "datasette"
+    if (source / "metadata.yml").is_file():
+        return source
+    return pathlib.Path(str(packaged))  # missing: ``start`` says so in one line
+
+
+#: The configuration directory this process serves.
+CONFIG_DIR = find_config_dir()
 
 
 def is_loopback(host):
@@ -120,6 +149,9 @@ def start(db_path, host=DEFAULT_HOST, port=DEFAULT_PORT, log_path=None, env=None
         raise DashboardError(
             "refusing to serve the dashboard on %s without a token: it shows your conversations. Set %s "
             "to a long random secret, or bind 127.0.0.1." % (host, TOKEN_ENV))
+    if not (CONFIG_DIR / "metadata.yml").is_file():
+        raise DashboardError("the dashboard's files are missing from this installation of cctracker (%s); "
+                             "reinstall it" % CONFIG_DIR)
     check_port(host, port)
     db.connect(db_path).close()
     log_path = log_path or os.path.join(os.path.dirname(os.path.abspath(db_path)), "dashboard.log")

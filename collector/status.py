@@ -10,7 +10,7 @@ import shlex
 import time
 
 from cctracker_client import spool, spool_read
-from hooks import install
+from hooks import install, locations
 
 from . import localdays
 
@@ -27,12 +27,15 @@ COUNTED_TABLES = ("sessions", "messages", "tool_calls")
 DAY = 86400.0
 
 
-def status_report(config, project_dir=None, now=None):
-    """Everything ``cctracker status`` shows, as a JSON-ready dict."""
+def status_report(config, project_dir=None, now=None, settings_files=()):
+    """Everything ``cctracker status`` shows, as a JSON-ready dict.
+
+    ``settings_files`` are looked at besides every scope's own (``--settings``).
+    """
     now = time.time() if now is None else now
     report = {
         "home": config.home,
-        "hooks": hooks_report(project_dir),
+        "hooks": hooks_report(project_dir, config.home, settings_files),
         "spool": spool_report(config.home),
         "errors": errors_report(config.home),
         "drain": drain_report(config.home),
@@ -64,12 +67,18 @@ def status_report(config, project_dir=None, now=None):
 # --- hooks ---------------------------------------------------------------------------
 
 
-def hooks_report(project_dir=None):
-    """Our handlers in the user, project and local settings files."""
+def hooks_report(project_dir=None, home=None, extra=()):
+    """Our handlers in every settings file Claude Code reads (see hooks.locations).
+
+    The user, project and local files are always listed; the managed file
+    only when it exists; files install remembered and ``extra`` ones always.
+    """
     found = []
-    for scope in install.SCOPES:
-        path = install.settings_path(scope, project_dir)
-        entry = {"scope": scope, "path": path, "exists": os.path.exists(path), "events": [],
+    for scope, path in locations.settings_files(home or "", project_dir, extra):
+        exists = os.path.exists(path)
+        if scope == "managed" and not exists:
+            continue
+        entry = {"scope": scope, "path": path, "exists": exists, "events": [],
                  "missing_events": [], "commands": [], "error": None}
         try:
             settings, _ = install.read_settings(path)
@@ -88,20 +97,32 @@ def hooks_report(project_dir=None):
 
 
 def command_report(command):
-    """Does the command's interpreter (and script) still exist?"""
+    """Does the command's interpreter (and script) still exist, and is it this installation's?"""
     try:
         words = shlex.split(command)
     except ValueError:
         words = command.split()
+    env = {}
+    while words and "=" in words[0] and words[0].split("=", 1)[0].isidentifier():
+        name, value = words.pop(0).split("=", 1)
+        env[name] = value
     python = words[0] if words else ""
     script = next((w for w in words[1:] if w.endswith("hook.py")), None)
+    home = env.get(install.HOME_ENV) or install.default_home()
     return {
         "command": command,
         "python": python,
         "python_exists": bool(python) and os.path.isfile(python) and os.access(python, os.X_OK),
         "script": script,
         "script_exists": script is None or os.path.isfile(script),
+        # An old checkout or a previous install still on disk keeps running old code.
+        "current": script is None or _same_file(script, install.hook_script()),
+        "home": home,
     }
+
+
+def _same_file(a, b):
+    return os.path.realpath(a) == os.path.realpath(b)
 
 
 # --- spool and errors ----------------------------------------------------------------------
@@ -248,15 +269,21 @@ def warnings(report):
         if h["error"]:
             out.append(h["error"])
         if h["events"] and h["missing_events"]:
-            out.append("%s settings lack hooks for %s: run `cctracker install --scope %s`"
-                       % (h["scope"], ", ".join(h["missing_events"]), h["scope"]))
+            out.append("%s settings lack hooks for %s: run `%s`"
+                       % (h["scope"], ", ".join(h["missing_events"]), _reinstall(h)))
         for c in h["commands"]:
             if not c["python_exists"]:
-                out.append("%s settings: hook interpreter %s is missing: run `cctracker install --scope %s` again"
-                           % (h["scope"], c["python"], h["scope"]))
+                out.append("%s settings: hook interpreter %s is missing: run `%s` again"
+                           % (h["scope"], c["python"], _reinstall(h)))
             elif not c["script_exists"]:
-                out.append("%s settings: hook script %s is missing: run `cctracker install --scope %s` again"
-                           % (h["scope"], c["script"], h["scope"]))
+                out.append("%s settings: hook script %s is missing: run `%s` again"
+                           % (h["scope"], c["script"], _reinstall(h)))
+            elif not c["current"]:
+                out.append("%s settings: the hook runs another cctracker installation (%s): run `%s` to "
+                           "point it at this one" % (h["scope"], c["script"], _reinstall(h)))
+            if not _same_file(c["home"], report["home"]):
+                out.append("%s settings: the hook records into %s, but this cctracker reads %s: run `%s` "
+                           "with the CCTRACKER_HOME you use" % (h["scope"], c["home"], report["home"], _reinstall(h)))
     if len(hooks) > 1:
         commands = {c["command"] for h in hooks for c in h["commands"]}
         if len(commands) > 1:
@@ -286,6 +313,13 @@ def warnings(report):
             % (t["at_risk"], CLEANUP_WARN_DAYS, _num(t["cleanup_period_days"]), extra)
         )
     return out
+
+
+def _reinstall(hook):
+    """The install command that rewrites the handlers of one settings file."""
+    if hook["scope"] in install.SCOPES:
+        return "cctracker install --scope %s" % hook["scope"]
+    return "cctracker install --settings %s" % shlex.quote(hook["path"])
 
 
 def _num(value):

@@ -1,8 +1,9 @@
 """Merge cctracker's hook into a Claude Code settings file, and take it out again.
 
-Our handler runs the hook script with the real interpreter binary
-(``"<python>" -I -S "<repo>/hooks/hook.py" --cctracker``): no shim, no venv
-activation, no site-packages scan. The trailing ``--cctracker`` (ignored by
+Our handler runs the hook script of the installed package with the real
+interpreter binary (``"<python>" -I -S "<site-packages>/hooks/hook.py"
+--cctracker``, prefixed with ``CCTRACKER_HOME=<dir>`` when the data directory
+is not the default): no shim, no venv activation, no site-packages scan. The trailing ``--cctracker`` (ignored by
 the hook) is how install and uninstall recognise our handlers wherever
 cctracker lives, so re-installing after a move replaces, never duplicates.
 
@@ -115,8 +116,39 @@ def _quote(path):
     return '"%s"' % path
 
 
-def hook_command(python=None, script=None):
-    return "%s -I -S %s %s" % (_quote(python or hook_python()), _quote(script or hook_script()), MARKER)
+#: ``hook_command``'s default: carry the home this process uses, if it is not the default.
+FROM_ENVIRONMENT = object()
+
+#: The variable the hook reads its data directory from (cctracker_client.spool.home).
+HOME_ENV = "CCTRACKER_HOME"
+
+
+def default_home():
+    return os.path.join(os.path.expanduser("~"), ".cctracker")
+
+
+def carried_home(home=None):
+    """The data directory the hook command must name, or None for the default one.
+
+    Claude Code runs the hook with its own environment, where a
+    ``CCTRACKER_HOME`` set for ``cctracker install`` is not: without it in the
+    command, events would go to ``~/.cctracker`` while the collector reads
+    another home.
+    """
+    home = os.environ.get(HOME_ENV) if home is None else home
+    if not home:
+        return None
+    home = os.path.abspath(os.path.expanduser(home))
+    if os.path.realpath(home) == os.path.realpath(default_home()):
+        return None
+    return home
+
+
+def hook_command(python=None, script=None, home=FROM_ENVIRONMENT):
+    """The shell command Claude Code runs; ``home=None`` never names a data directory."""
+    home = carried_home() if home is FROM_ENVIRONMENT else home
+    prefix = "%s=%s " % (HOME_ENV, _quote(home)) if home else ""
+    return "%s%s -I -S %s %s" % (prefix, _quote(python or hook_python()), _quote(script or hook_script()), MARKER)
 
 
 def handler(event, command=None, sync=False):

@@ -16,6 +16,11 @@ from hooks import install
 EVENT_NAMES = [e for e, _ in install.EVENTS]
 COMMAND = '"%s" -I -S "%s" --cctracker' % (os.path.realpath(sys.executable), ROOT / "hooks" / "hook.py")
 
+
+def command():
+    """What install writes in a test: every test's CCTRACKER_HOME is not the default, so it is carried."""
+    return 'CCTRACKER_HOME="%s" %s' % (os.environ["CCTRACKER_HOME"], COMMAND)
+
 POPULATED = {
     "$schema": "https://json.schemastore.org/claude-code-settings.json",
     "model": "opus",
@@ -61,7 +66,7 @@ def backups(path):
 
 
 def ours(event, sync=False):
-    entry = {"type": "command", "command": COMMAND, "timeout": 2 if event == "SessionEnd" else 5}
+    entry = {"type": "command", "command": command(), "timeout": 2 if event == "SessionEnd" else 5}
     if not sync:
         entry["async"] = True
     return entry
@@ -149,7 +154,7 @@ def test_install_replaces_an_old_location_in_place(settings):
         {"hooks": [{"type": "command", "command": "say done"}, ours("Stop")]},
     ]
     assert after["hooks"]["PreToolUse"] == expected_groups("PreToolUse")
-    assert install.installed(after) == {e: [COMMAND] for e in EVENT_NAMES}
+    assert install.installed(after) == {e: [command()] for e in EVENT_NAMES}
 
 
 def test_install_sync_has_no_async_key(settings):
@@ -287,10 +292,10 @@ def test_cli_install_as_a_real_process(tmp_path, settings):
 
 
 def test_hook_command_quotes_awkward_paths():
-    assert install.hook_command("/opt/py 3/bin/python", "/x/hooks/hook.py") == (
+    assert install.hook_command("/opt/py 3/bin/python", "/x/hooks/hook.py", home=None) == (
         '"/opt/py 3/bin/python" -I -S "/x/hooks/hook.py" --cctracker'
     )
-    assert install.hook_command("/opt/$HOME/python", "/x/hooks/hook.py") == (
+    assert install.hook_command("/opt/$HOME/python", "/x/hooks/hook.py", home=None) == (
         "'/opt/$HOME/python' -I -S \"/x/hooks/hook.py\" --cctracker"
     )
 

@@ -67,9 +67,9 @@ def test_status_hooks_installed_in_user_settings(claude_dir):
     assert report()["warnings"] == []
 
 
-def test_status_warns_about_a_missing_interpreter_and_missing_events(claude_dir):
+def test_status_warns_about_a_missing_interpreter_and_missing_events(claude_dir, home):
     path = claude_dir / "settings.json"
-    command = '"/nonexistent/python3.9" -I -S "/gone/hooks/hook.py" --cctracker'
+    command = 'CCTRACKER_HOME="%s" "/nonexistent/python3.9" -I -S "/gone/hooks/hook.py" --cctracker' % home
     path.write_text(json.dumps({"hooks": {"Stop": [{"hooks": [{"type": "command", "command": command}]}]}}))
     r = report()
     [c] = r["hooks"][0]["commands"]

@@ -38,6 +38,8 @@ def _run(action, path, as_json, **kwargs):
         fail(str(e))
     except OSError as e:
         fail("cannot write %s: %s" % (path, e))
+    if not kwargs.get("dry_run"):
+        _remember(action, path)
     if as_json:
         echo_json(change.as_dict())
         return change
@@ -81,6 +83,17 @@ def _mcp(action, dry_run, as_json):
                                                         change.path))
     if change.backup:
         click.echo("Backup of the previous file: %s" % change.backup)
+
+
+def _remember(action, path):
+    """Let ``status`` find this file later, from any directory (hooks.locations)."""
+    from hooks import locations
+
+    home = load_config().home
+    try:
+        (locations.remember if action == "install" else locations.forget)(home, path)
+    except OSError as e:
+        click.echo("Warning: cannot note %s in %s: %s" % (path, home, e), err=True)
 
 
 @cli.command()
@@ -136,12 +149,15 @@ def uninstall(scope, settings_file, dry_run, mcp, as_json):
 
 
 @cli.command()
+@click.option("--settings", "settings_files", multiple=True, type=click.Path(dir_okay=False),
+              help="Also look for hooks in this settings file (repeatable). Every scope, and every file "
+              "install wrote to, is looked at anyway.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
-def status(as_json):
+def status(settings_files, as_json):
     """Hooks installed, spool backlog, kept errors, database and transcript warnings."""
     from ..status import status_report
 
-    report = status_report(load_config())
+    report = status_report(load_config(), settings_files=settings_files)
     if as_json:
         echo_json(report)
         return
@@ -162,6 +178,7 @@ def _print_report(report):
         echo("  %-8s %s: %s" % (h["scope"], h["path"], state))
         for c in h["commands"]:
             ok = "ok" if c["python_exists"] and c["script_exists"] else "MISSING"
+            ok = "another installation" if ok == "ok" and not c["current"] else ok
             echo("           %s [%s]" % (c["command"], ok))
     s = report["spool"]
     echo("Spool: %d file(s), %s waiting (%d overflow)" % (s["files"], _size(s["bytes"]), s["overflow_files"]))
