@@ -24,6 +24,25 @@ RETENTION_EVERY_SECONDS = 3600
 STOP_SECONDS = 15
 
 
+#: Ports a server can be asked for: 0 would bind a random port nobody could find,
+#: and the socket layer wraps larger numbers around to some other port.
+PORT_MIN, PORT_MAX = 1, 65535
+
+
+def check_ports(api_port, dashboard_port, with_dashboard=True):
+    """Raise CCTrackerError (one line, naming the option) for ports serve cannot use."""
+    wanted = [("API", api_port, "--port", "api_port")]
+    if with_dashboard:
+        wanted.append(("dashboard", dashboard_port, "--dashboard-port", "dashboard_port"))
+    for name, value, option, key in wanted:
+        if isinstance(value, bool) or not isinstance(value, int) or not PORT_MIN <= value <= PORT_MAX:
+            raise CCTrackerError("the %s port must be from %d to %d, not %s: set %s (or %s in config.toml)"
+                                 % (name, PORT_MIN, PORT_MAX, value, option, key))
+    if with_dashboard and api_port == dashboard_port:
+        raise CCTrackerError("the API and the dashboard cannot share port %d: choose another with "
+                             "--dashboard-port (or dashboard_port in config.toml)" % api_port)
+
+
 class Service:
     def __init__(self, config, host=None, port=None, dashboard_port=None, demo=False, dashboard=True,
                  first_import=True, echo=print):
@@ -42,6 +61,8 @@ class Service:
 
     def start(self):
         from .api.server import Server
+
+        check_ports(self.port, self.dashboard_port, self.with_dashboard)
 
         if self.demo:
             from .demo import build_demo
@@ -130,7 +151,7 @@ class Service:
     def _hooks_hint(self):
         from .status import hooks_report
 
-        if not any(entry["events"] for entry in hooks_report()):
+        if not any(entry["events"] for entry in hooks_report(home=self.config.home)):
             self.echo("Hooks are not installed yet: run `cctracker install` so new sessions are recorded.")
 
     def wait(self):

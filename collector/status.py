@@ -74,7 +74,7 @@ def hooks_report(project_dir=None, home=None, extra=()):
     only when it exists; files install remembered and ``extra`` ones always.
     """
     found = []
-    for scope, path in locations.settings_files(home or "", project_dir, extra):
+    for scope, path in locations.settings_files(home or spool.home(), project_dir, extra):
         exists = os.path.exists(path)
         if scope == "managed" and not exists:
             continue

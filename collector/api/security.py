@@ -27,7 +27,7 @@ from .validate import HTTPError
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")
 #: Readable without a token: the API's description, never its data.
-PUBLIC_PATHS = ("/docs", "/openapi.json")
+PUBLIC_PATHS = ("/", "/docs", "/openapi.json")
 PUBLIC_PREFIXES = ("/docs/",)
 TOKEN_ENV = "CCTRACKER_TOKEN"
 ALLOWED_HOSTS_ENV = "CCTRACKER_ALLOWED_HOSTS"
