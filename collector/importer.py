@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 
-from . import rollups, store, transcript_git, transcript_store, transcripts
+from . import agents, rollups, store, transcript_git, transcript_store, transcripts
 from .privacy import Privacy
 
 #: Files are committed in groups of about this many bytes: one commit per
@@ -52,7 +52,7 @@ SUMMED = ("sessions", "messages", "tool_calls", "usage_rows", "agents", "turns",
 def default_roots(environ=None):
     """Where Claude Code keeps transcripts: ``$CLAUDE_CONFIG_DIR/projects`` (a
     comma-separated list is allowed, as ccusage does), else ``~/.claude/projects``
-    and ``~/.config/claude/projects``."""
+    and ``~/.config/claude/projects``; then the other agents' session folders."""
     environ = os.environ if environ is None else environ
     configured = environ.get("CLAUDE_CONFIG_DIR", "").strip()
     if configured:
@@ -60,7 +60,9 @@ def default_roots(environ=None):
     else:
         home = os.path.expanduser("~")
         bases = [os.path.join(home, ".claude"), os.path.join(home, ".config", "claude")]
-    return [os.path.join(os.path.expanduser(b), "projects") for b in bases]
+    claude = [os.path.join(os.path.expanduser(b), "projects") for b in bases]
+    # Codex rollouts and Gemini CLI chats too (collector/agents).
+    return claude + agents.default_roots(environ)
 
 
 def find_files(paths):
@@ -77,7 +79,7 @@ def find_files(paths):
         for folder, dirs, files in os.walk(path):
             dirs.sort()
             for name in files:
-                if name.endswith(".jsonl"):
+                if name.endswith(".jsonl") or agents.wanted(folder, name):
                     found.add(os.path.abspath(os.path.join(folder, name)))
 
     def order(path):

@@ -13,7 +13,7 @@ from datetime import datetime
 
 import orjson
 
-from . import store, tools, transcript_git, transcripts
+from . import agents, store, tools, transcript_git, transcripts
 from .privacy import Privacy
 
 FILE_TOOLS = frozenset(("Read", "Write", "Edit", "MultiEdit", "NotebookEdit", "Glob", "Grep"))
@@ -74,8 +74,10 @@ def read_file(path, offset, *, session_uuid=None, agent_id=None, privacy=None, f
     if final is None:
         final = time.time() - st.st_mtime >= STILL_SECONDS
     try:
-        batch, new_offset = transcripts.parse_file(path, offset, session_uuid=session_uuid,
-                                                   agent_id=agent_id, final=final)
+        # Codex and Gemini CLI files have readers of their own (collector/agents).
+        parsed = agents.parse_file(path, offset)
+        batch, new_offset = parsed or transcripts.parse_file(path, offset, session_uuid=session_uuid,
+                                                             agent_id=agent_id, final=final)
     except OSError:
         stats["skipped"]["unreadable"] = 1
         read.size = None

@@ -214,7 +214,8 @@ def write_messages(conn, batch, sessions, resolver, stats, held):
 
 USAGE_UPSERT = (
     "insert into token_usage (session_id, agent_id, message_id, request_id, model, input_tokens,"
-    " output_tokens, cache_creation_tokens, cache_read_tokens, at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " output_tokens, cache_creation_tokens, cache_read_tokens, at, reasoning_tokens)"
+    " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " on conflict(message_id, request_id) do update set"
     " output_tokens = max(output_tokens, excluded.output_tokens)"
     " where excluded.output_tokens > output_tokens"
@@ -224,11 +225,12 @@ USAGE_UPSERT = (
 def write_usage(batch, sessions, stats, held):
     rows = held.usage
     before = len(rows)
-    for (message_id, request_id), (session_uuid, agent_id, model, inp, out, cc, cr, at, _cc_1h) \
-            in batch.usage.items():
+    for (message_id, request_id), row in batch.usage.items():
+        session_uuid, agent_id, model, inp, out, cc, cr, at = row[:8]
         state = sessions.get(session_uuid)
         if state is None and session_uuid in batch.sessions:
             continue  # an excluded project's session
+        # Other agents' rows carry their reasoning tokens (inside output) as a 10th field.
         rows.append((state["id"] if state else None, agent_id, message_id, request_id, model,
-                     inp, out, cc, cr, at))
+                     inp, out, cc, cr, at, row[9] if len(row) > 9 else 0))
     stats["usage_rows"] += len(rows) - before

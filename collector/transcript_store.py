@@ -174,12 +174,13 @@ def _session(conn, uuid, info, path, is_agent_file, idle_minutes, stats):
         " git_branch = case when source = 'import' then coalesce(?, git_branch)"
         "   else coalesce(git_branch, ?) end,"
         " title = case when ? is not null then ? else coalesce(title, ?) end,"
+        " agent = coalesce(?, agent),"
         " started_at = min(coalesce(started_at, ?), coalesce(?, started_at)),"
         " last_event_at = max(coalesce(last_event_at, ?), coalesce(?, last_event_at))"
         " where id = ?",
         (info.get("cwd"), None if is_agent_file else path, info.get("model"), info.get("model"),
          info.get("version"), info.get("git_branch"), info.get("git_branch"), named, named, fallback,
-         first, first, last, last, session_id),
+         info.get("agent"), first, first, last, last, session_id),
     )
     if info.get("cwd") and not created:
         if conn.execute("select project_id is null from sessions where id = ?",
