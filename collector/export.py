@@ -28,13 +28,13 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 _MESSAGES = """
 select m.id as message_id, m.session_id, s.session_uuid, s.project_id, m.turn_id, m.agent_id,
-    m.role, m.kind, m.created_at, m.model, m.source, m.content
+    m.role, m.kind, m.created_at, m.model, m.source, m.content, s.agent
 from messages m join sessions s on s.id = m.session_id
 """
 _TOOLS = """
 select t.id as tool_call_id, t.session_id, s.session_uuid, s.project_id, t.turn_id, t.agent_id,
     t.tool_use_id, t.tool_name, t.mcp_server, t.mcp_tool, t.started_at, t.ended_at, t.duration_ms,
-    t.status, t.error, t.summary, t.input, t.source
+    t.status, t.error, t.summary, t.input, t.source, s.agent
 from tool_calls t join sessions s on s.id = t.session_id
 """
 
@@ -42,16 +42,19 @@ from tool_calls t join sessions s on s.id = t.session_id
 #: (view needed or None, select, time column, order by).
 SOURCES = {
     "sessions": [
-        ("session_summary", "select * from session_summary", "started_at", "started_at, session_id"),
+        ("session_summary", "select ss.*, s.agent from session_summary ss join sessions s on s.id = ss.session_id",
+         "started_at", "started_at, session_id"),
         (None, "select id as session_id, * from sessions", "started_at", "started_at, session_id"),
     ],
     "messages": [(None, _MESSAGES, "created_at", "created_at, message_id")],
     "tools": [(None, _TOOLS, "started_at", "started_at, tool_call_id")],
     "commits": [
         ("commit_activity",
-         "select a.*, c.author_email, c.message from commit_activity a join commits c on c.id = a.commit_id",
+         "select a.*, c.author_email, c.message, s.agent from commit_activity a"
+         " join commits c on c.id = a.commit_id left join sessions s on s.id = a.session_id",
          "committed_at", "committed_at, commit_id"),
-        (None, "select id as commit_id, * from commits", "committed_at", "committed_at, commit_id"),
+        (None, "select id as commit_id, *, (select agent from sessions s where s.id = commits.session_id)"
+         " as agent from commits", "committed_at", "committed_at, commit_id"),
     ],
 }
 
@@ -90,7 +93,7 @@ def _has(conn, name):
     ).fetchone() is not None
 
 
-def query(conn, what, *, project_ids=None, since=None, until=None):
+def query(conn, what, *, project_ids=None, since=None, until=None, agent=None):
     """The SQL and bindings that select ``what`` within the filters."""
     for needs, select, time_col, order in SOURCES[what]:
         if needs is None or _has(conn, needs):
@@ -99,6 +102,9 @@ def query(conn, what, *, project_ids=None, since=None, until=None):
     if project_ids is not None:
         where.append("project_id in (%s)" % ", ".join("?" * len(project_ids)))
         params.extend(project_ids)
+    if agent is not None:  # every kind carries its session's agent (a commit without one: none)
+        where.append("agent = ?")
+        params.append(agent)
     if since is not None:  # local calendar days, as stored (UTC) bounds
         where.append("%s >= ?" % time_col)
         params.append(localdays.day_start(since))
@@ -124,7 +130,7 @@ def check(fmt, what, since=None, until=None):
     return list(WHATS) if what == "all" else [what]
 
 
-def export(conn, out, *, fmt="json", what="all", project=None, since=None, until=None):
+def export(conn, out, *, fmt="json", what="all", project=None, since=None, until=None, agent=None):
     """Write the export to the text stream ``out``; returns rows written per kind.
 
     ``since``/``until`` are dates (or ``YYYY-MM-DD`` strings), both days
@@ -136,13 +142,17 @@ def export(conn, out, *, fmt="json", what="all", project=None, since=None, until
     if isinstance(until, str):
         until = parse_date(until, "until")
     whats = check(fmt, what, since, until)
+    if agent is not None:
+        from .analytics.filters import parse_agent
+
+        agent = parse_agent(agent)
     counts = {}
     with conn:  # one read transaction: every part of the export sees the same snapshot
         project_ids = resolve_projects(conn, project)
         if fmt == "json" and len(whats) > 1:
             out.write("{")
         for n, name in enumerate(whats):
-            sql, params = query(conn, name, project_ids=project_ids, since=since, until=until)
+            sql, params = query(conn, name, project_ids=project_ids, since=since, until=until, agent=agent)
             columns = [d[0] for d in apsw.ext.query_info(conn, sql, params, actions=False).description]
             rows = conn.execute(sql, params)
             if fmt == "csv":

@@ -21,6 +21,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 HOOK_FIXTURES = SHARED / "fixtures" / "hooks"
 TRANSCRIPTS = SHARED / "fixtures" / "transcripts"
+AGENT_FIXTURES = SHARED / "fixtures" / "agents"
 PYTHON = sys.executable
 
 
@@ -33,6 +34,9 @@ def home(tmp_path, monkeypatch):
     monkeypatch.delenv("CCTRACKER_TOKEN", raising=False)
     # No test may read or touch the real ~/.claude.
     monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(tmp_path / "claude-config"))
+    # Nor the real ~/.codex and ~/.gemini (import reads them by default).
+    monkeypatch.setenv("CODEX_HOME", str(tmp_path / "codex-home"))
+    monkeypatch.setenv("GEMINI_CLI_HOME", str(tmp_path / "gemini-cli-home"))
     return path
 
 

@@ -92,7 +92,7 @@ def test_export_json_all_holds_every_kind(conn):
         "committed_at": "2026-03-02T09:00:30.000000Z", "sha": "abc123", "subject": "Fix one",
         "author_name": "Dana", "files_changed": 2, "lines_added": 7, "lines_removed": 1,
         "lines_changed": 8, "by_claude": 1, "author_email": "dana@example.com",
-        "message": "Fix one\n\nCo-Authored-By: Claude <noreply@anthropic.com>"}]
+        "message": "Fix one\n\nCo-Authored-By: Claude <noreply@anthropic.com>", "agent": "claude-code"}]
 
 
 def test_export_json_single_kind_is_an_array(conn):
@@ -133,7 +133,7 @@ def test_export_csv_empty_result_still_has_header(conn):
     _, text = run(conn, fmt="csv", what="commits", project="beta")
     assert text.splitlines() == [
         "commit_id,project_id,project_name,session_id,day,committed_at,sha,subject,author_name,"
-        "files_changed,lines_added,lines_removed,lines_changed,by_claude,author_email,message"]
+        "files_changed,lines_added,lines_removed,lines_changed,by_claude,author_email,message,agent"]
 
 
 def test_export_csv_all_is_refused(conn):

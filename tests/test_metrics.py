@@ -65,7 +65,8 @@ def test_productivity_endpoint_has_the_spec_shape_and_hand_computed_values(api):
 def test_every_analytics_endpoint_answers_and_echoes_its_filters(api, path):
     r = api.get("/api/analytics/%s?project_id=1&%s" % (path, DAY))
     assert r.status_code == 200
-    assert r.json()["filters"] == {"project_id": 1, "start_date": "2026-03-02", "end_date": "2026-03-02"}
+    assert r.json()["filters"] == {"project_id": 1, "start_date": "2026-03-02", "end_date": "2026-03-02",
+                                   "agent": None}
 
 
 def test_time_endpoint_totals_equal_the_hand_computed_split(api):

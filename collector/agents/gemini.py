@@ -29,6 +29,10 @@ from ..transcripts import Parser
 from . import GEMINI
 
 INJECTED_PREFIXES = ("<session_context>", "<hook_context>")
+#: User records the CLI writes itself: tool results sent back (older files hold them as
+#: text) and the "next speaker" nudge after a tool turn.
+MACHINE_PREFIXES = ("[Function Response:", "System: Please continue.")
+CANCELLED = "Request cancelled."
 ERROR_CHARS = 2000
 
 
@@ -115,6 +119,21 @@ def text_of(content):
     return ""
 
 
+def typed_text(record):
+    """What the user typed in a ``user`` record, or "" when the CLI or a hook wrote it."""
+    display = record.get("displayContent")
+    if display is not None:
+        return text_of(display)  # a slash command, or tool output shown in its place
+    content = record.get("content")
+    if isinstance(content, list) and any(isinstance(p, dict) and "functionResponse" in p for p in content):
+        return ""
+    text = text_of(content)
+    stripped = text.lstrip()
+    if stripped.startswith(INJECTED_PREFIXES) or stripped.startswith(MACHINE_PREFIXES):
+        return ""
+    return text
+
+
 def project_root(path):
     """The project path of a chat file, when Gemini recorded it (v0.29+ slug folders)."""
     project_dir = os.path.dirname(os.path.dirname(os.path.abspath(path)))
@@ -176,8 +195,8 @@ class GeminiParser(Parser):
         base = "gm:%s:%s:" % (uuid, record["id"])
         agent = "subagent" if subagent else None
         if kind == "user":
-            typed = text_of(record.get("displayContent")) or text_of(record.get("content"))
-            if not typed.strip() or typed.lstrip().startswith(INJECTED_PREFIXES):
+            typed = typed_text(record)
+            if not typed.strip():
                 return
             batch.messages.append((base + "0", uuid, agent, "user", "prompt", typed, at, None))
             if agent is None:
@@ -202,6 +221,8 @@ class GeminiParser(Parser):
                     self.tool(uuid, call, agent, at)
             if agent is None:
                 self.turn_activity(uuid, at, None)
+        elif kind == "info" and agent is None and text_of(record.get("content")).strip() == CANCELLED:
+            self.turn_activity(uuid, at, "interrupted")
         elif kind == "error" and agent is None:
             self.turn_activity(uuid, at, None)
 

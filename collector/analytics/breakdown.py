@@ -1,9 +1,19 @@
-"""Every metric per day, week, project, session or model: the rows ``cctracker report`` prints."""
+"""Every metric per day, week, project, session, model or agent: the rows ``cctracker report`` prints."""
+
+import dataclasses
 
 from .. import db
 from . import scores, timemodel, tokens
 
-BY = ("day", "week", "session", "project", "model")
+BY = ("day", "week", "session", "project", "model", "agent")
+
+
+def agents(conn, filters):
+    """The agents with sessions (all of them, or the one the filters name), Claude Code first."""
+    if filters.agent is not None:
+        return [filters.agent]
+    found = [r["agent"] for r in db.rows(conn, "select distinct agent from sessions")]
+    return sorted(found, key=lambda a: (a != "claude-code", a))
 
 
 def _per_hour(count, active):
@@ -25,6 +35,15 @@ def rows(conn, filters, by):
     """Rows for one grouping; day/week/project rows also carry both scores."""
     if by == "model":
         return tokens.by(conn, filters, "model")
+    if by == "agent":
+        out = []
+        for agent in agents(conn, filters):
+            row = _with_rates(timemodel.totals(conn, dataclasses.replace(filters, agent=agent)))
+            s = scores.for_totals(row)
+            row["engagement_score"] = s["engagement_score"]
+            row["productivity_score"] = s["productivity_score"]
+            out.append({"agent": agent, **row})
+        return out
     if by == "session":
         where, params = filters.where(at="started_at")
         found = db.rows(conn, "select * from session_summary where %s order by started_at" % where, params)

@@ -1,10 +1,11 @@
-"""Which slice of the data a metric covers: a project and a range of local days."""
+"""Which slice of the data a metric covers: a project, an agent and a range of local days."""
 
 import dataclasses
 import datetime
 
 from .. import localdays
 from ..errors import InvalidInput
+from . import agentslice
 
 #: The founding spec's default window for ``/api/analytics/productivity``.
 DEFAULT_DAYS = 30
@@ -17,8 +18,9 @@ class Filters:
     project_id: int = None
     start_date: str = None   # inclusive, YYYY-MM-DD (a local day)
     end_date: str = None     # inclusive
+    agent: str = None        # claude-code, codex, gemini, ...: sessions.agent
 
-    def where(self, day="day", project="project_id", at=None):
+    def where(self, day="day", project="project_id", at=None, session="session_id"):
         """A SQL condition (starting with ``1``) and its parameters for a view's columns.
 
         ``at`` names the view's stored time column: the local days are then
@@ -29,6 +31,10 @@ class Filters:
         if self.project_id is not None:
             sql.append("%s = ?" % project)
             params.append(self.project_id)
+        if self.agent is not None and session:
+            # A view without a session column is read through agentslice.source instead.
+            sql.append("%s in (select id from sessions where agent = ?)" % session)
+            params.append(self.agent)
         if self.start_date:
             sql.append("%s >= ?" % day)
             params.append(self.start_date)
@@ -45,6 +51,10 @@ class Filters:
 
     def as_dict(self):
         return dataclasses.asdict(self)
+
+    def source(self, conn, view):
+        """The view to read, or for an agent filter its rows of that agent (no session column)."""
+        return agentslice.source(conn, view, self.agent)
 
 
 def _int(field, value, low=None, high=None):
@@ -72,7 +82,18 @@ def _date(field, value):
         raise InvalidInput(field, "must be a date like 2026-03-02") from None
 
 
-def parse(project_id=None, start_date=None, end_date=None, days=None, default_days=None, today=None):
+def parse_agent(value):
+    """An agent name from a request or the command line (InvalidInput naming ``agent``)."""
+    if value is None:
+        return None
+    value = str(value).strip().lower()
+    if not agentslice.AGENT.match(value) or len(value) > 40:
+        raise InvalidInput("agent", "must be an agent name such as claude-code, codex or gemini")
+    return value
+
+
+def parse(project_id=None, start_date=None, end_date=None, days=None, default_days=None, today=None,
+          agent=None):
     """Build Filters from request/CLI values, raising InvalidInput naming the bad field.
 
     ``days=N`` means the last N days up to and including today (local). An
@@ -94,4 +115,4 @@ def parse(project_id=None, start_date=None, end_date=None, days=None, default_da
             raise InvalidInput("days", "reaches before year 1") from None
     # An end before the start is an empty range (as in search), not an error:
     # every figure is then zero or empty.
-    return Filters(project, start, end)
+    return Filters(project, start, end, parse_agent(agent))

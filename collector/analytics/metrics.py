@@ -48,13 +48,14 @@ def session_averages(conn, filters):
 
 def tool_rows(conn, filters):
     """Per tool: calls, outcomes, success rate and durations, most used first."""
-    where, params = filters.where()
+    where, params = filters.where(session=None)
     rows = db.rows(
         conn,
         "select tool_name as tool, sum(calls) as calls, sum(ok) as ok, sum(errors) as errors,"
         " sum(rejected) as rejected, sum(interrupted) as interrupted, sum(timed_calls) as timed_calls,"
         " sum(duration_ms_total) as duration_ms_total, max(duration_ms_max) as duration_ms_max"
-        " from tool_stats where %s group by tool_name order by calls desc, tool_name" % where,
+        " from %s where %s group by tool_name order by calls desc, tool_name"
+        % (filters.source(conn, "tool_stats"), where),
         params,
     )
     for row in rows:
@@ -82,13 +83,14 @@ def tools(conn, filters):
 
 
 def files(conn, filters, limit=TOP * 5):
-    where, params = filters.where()
+    where, params = filters.where(session=None)
     top = db.rows(
         conn,
         "select path, project_id, sum(operations) as operations, sum(reads) as reads, sum(edits) as edits,"
         " sum(writes) as writes, sum(lines_added) as lines_added, sum(lines_removed) as lines_removed,"
-        " min(first_at) as first_at, max(last_at) as last_at from file_activity_daily where %s"
-        " group by project_id, path order by operations desc, path limit %d" % (where, int(limit)),
+        " min(first_at) as first_at, max(last_at) as last_at from %s where %s"
+        " group by project_id, path order by operations desc, path limit %d"
+        % (filters.source(conn, "file_activity_daily"), where, int(limit)),
         params,
     )
     averages = session_averages(conn, filters)

@@ -84,7 +84,7 @@ def recurring_errors(conn, filters):
 
 def _sessions_since(conn, filters, projects, started):
     """Sessions of these projects (within the filters) that started after ``started``."""
-    where, params = filters.where("date(started_at, 'localtime')")
+    where, params = filters.where("date(started_at, 'localtime')", session="id")
     sql = "select count(*) from sessions where %s and started_at > ?" % where
     params = params + [started]
     if projects:
@@ -142,11 +142,12 @@ def technology_of(path):
 
 def technologies(conn, filters):
     """Languages and frameworks from touched files, with first-seen dates and weekly use."""
-    where, params = filters.where()
+    where, params = filters.where(session=None)
     rows = db.rows(
         conn,
         "select path, day, min(first_at) as first_at, max(last_at) as last_at,"
-        " sum(operations) as operations from file_activity_daily where %s group by path, day" % where,
+        " sum(operations) as operations from %s where %s group by path, day"
+        % (filters.source(conn, "file_activity_daily"), where),
         params,
     )
     techs = {}

@@ -45,8 +45,12 @@ def daily_rows(conn, filters):
     # the rollups, a row per day and project; ``daily_activity`` computes them
     # from every base row (seconds at a million events), for when the rollups
     # lag and this connection may not bring them up to date.
-    view = "daily_totals" if rollups.ensure_current(conn) else "daily_activity"
-    where, params = filters.where()
+    # The rollups have no agent: one agent's rows come from daily_activity's own SQL.
+    if filters.agent is not None:
+        view = filters.source(conn, "daily_activity")
+    else:
+        view = "daily_totals" if rollups.ensure_current(conn) else "daily_activity"
+    where, params = filters.where(session=None)
     return db.rows(conn, "select * from %s where %s order by day, project_id" % (view, where), params)
 
 

@@ -63,6 +63,31 @@ def totals(conn, filters):
     return _finish(row)
 
 
+def by_agent(conn, filters):
+    """Tokens and cost per coding agent, in the terms the agents report them too.
+
+    Rows are stored in Claude's terms (input = uncached input). Codex and
+    Gemini count cached input inside input, so ``agent_input_tokens`` (input +
+    cache read) is the figure their own totals show; ``reasoning_tokens`` is
+    the part of the output spent reasoning (Codex ``reasoning_output_tokens``,
+    Gemini ``thoughts``; Claude transcripts do not split it out).
+    """
+    where, params = filters.where(at="at")
+    rows = db.rows(
+        conn,
+        "select coalesce((select agent from sessions s where s.id = t.session_id), 'claude-code') as agent,"
+        " count(*) as requests, %s,"
+        " sum((select reasoning_tokens from token_usage u where u.id = t.id)) as reasoning_tokens,"
+        " sum(cost_usd) as cost_usd, sum(price_match is null) as unpriced"
+        " from token_usage_priced t where %s group by 1 order by agent != 'claude-code', agent"
+        % (_sums(), where),
+        params,
+    )
+    for row in rows:
+        row["agent_input_tokens"] = row["input_tokens"] + row["cache_read_tokens"]
+    return [_finish(r) for r in rows]
+
+
 def price_date(conn):
     return db.scalar(conn, "select max(price_date) from model_prices")
 
@@ -76,6 +101,7 @@ def report(conn, filters):
         "totals": totals(conn, filters),
         "unknown_models": [m["model"] for m in models if not m["cost_known"]],
         "by_model": models,
+        "by_agent": by_agent(conn, filters),
         "by_day": by(conn, filters, "day"),
         "by_project": by(conn, filters, "project"),
         "by_session": by(conn, filters, "session"),

@@ -14,12 +14,12 @@ import datetime
 
 from .. import db
 
-PERIODS = ("daily", "weekly", "monthly", "session", "model", "project")
+PERIODS = ("daily", "weekly", "monthly", "session", "model", "project", "agent")
 #: The JSON list each period's rows go under, and the key naming a row (ccusage's where it has one).
 LIST_NAME = {"daily": "daily", "weekly": "weekly", "monthly": "monthly", "session": "sessions",
-             "model": "models", "project": "projects"}
+             "model": "models", "project": "projects", "agent": "agents"}
 KEY_NAME = {"daily": "date", "weekly": "week", "monthly": "month", "session": "sessionId",
-            "model": "modelName", "project": "project"}
+            "model": "modelName", "project": "project", "agent": "agent"}
 WEEKDAYS = ("sunday", "monday")
 _SUMS = ("inputTokens", "outputTokens", "cacheCreationTokens", "cacheReadTokens")
 
@@ -42,6 +42,8 @@ def _key(period, row, start_of_week):
         return row["session_id"]
     if period == "model":
         return row["model"]
+    if period == "agent":
+        return row["agent"]
     return row["project_id"]
 
 
@@ -61,10 +63,14 @@ def _add(target, row):
 
 def _rows(conn, filters, period):
     """Sums per (group, model) straight from SQL: one row per pair, not per response."""
-    group = {"session": "session_id, ", "project": "project_id, ", "model": ""}.get(period, "day, ")
+    group = {"session": "session_id, ", "project": "project_id, ", "model": "",
+             "agent": "agent, "}.get(period, "day, ")
+    # The session's coding agent (rows without a session are Claude Code's hook-less usage).
+    agent = "coalesce((select agent from sessions s where s.id = session_id), 'claude-code') as agent, "
     where, params = filters.where(at="at")
     return db.rows(conn,
-                   "select %smodel, max(day) as last_day, sum(input_tokens) as input_tokens,"
+                   "select " + (agent if period == "agent" else "") + "%smodel, max(day) as last_day,"
+                   " sum(input_tokens) as input_tokens,"
                    " sum(output_tokens) as output_tokens, sum(cache_creation_tokens) as cache_creation_tokens,"
                    " sum(cache_read_tokens) as cache_read_tokens, sum(cost_usd) as cost_usd,"
                    " sum(price_match is null) as unpriced from token_usage_priced where %s"
@@ -105,7 +111,7 @@ def report(conn, filters, period, start_of_week="sunday"):
                  "cacheCreationTokens": s["cacheCreationTokens"], "cacheReadTokens": s["cacheReadTokens"],
                  "cost": s["totalCost"]}
                 for m, s in sorted(group["models"].items(), key=lambda kv: (-kv[1]["totalCost"], kv[0]))]
-        if period in ("session", "project", "model"):
+        if period in ("session", "project", "model", "agent"):
             entry["lastActivity"] = group["last_day"]
         out.append(entry)
     totals["totalTokens"] = sum(totals[k] for k in _SUMS)

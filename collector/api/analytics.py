@@ -1,7 +1,7 @@
 """Analytics endpoints: productivity (the founding spec's shape), time, tools, files, git,
 tokens and cost, learning patterns and a summary of every metric.
 
-Every endpoint takes ``project_id`` and a date range (``start_date``/``end_date``,
+Every endpoint takes ``project_id``, ``agent`` and a date range (``start_date``/``end_date``,
 or ``days``, default the last 30 days). Formulas: docs/metrics.md.
 """
 
@@ -20,6 +20,7 @@ def parse_filters(req):
         end_date=req.get_param("end_date"),
         days=req.get_param("days"),
         default_days=DEFAULT_DAYS,
+        agent=req.get_param("agent"),
     )
 
 
@@ -78,6 +79,8 @@ FILTER_PARAMETERS = [
                   "The last N local days up to end_date (default today); start_date wins when both are given"),
     openapi.query("start_date", {"type": "string", "format": "date"}, "First local day, inclusive"),
     openapi.query("end_date", {"type": "string", "format": "date"}, "Last local day, inclusive"),
+    openapi.query("agent", {"type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "maxLength": 40},
+                  "Only sessions of this coding agent: claude-code, codex, gemini"),
 ]
 
 _NUMBER = {"type": "number", "nullable": True}

@@ -201,18 +201,19 @@ def _summary_select():
     return ", ".join("ss.%s" % c for c in SUMMARY_COLUMNS)
 
 
-def sessions(conn, project_id=None, since=None, until=None, status=None, limit=50, offset=0):
+def sessions(conn, project_id=None, since=None, until=None, status=None, limit=50, offset=0, agent=None):
     """Sessions, newest first, from the ``session_summary`` view."""
     return db.rows(
         conn,
-        "select %s, s.cwd, s.source from session_summary ss join sessions s on s.id = ss.session_id"
+        "select %s, s.cwd, s.source, s.agent from session_summary ss join sessions s on s.id = ss.session_id"
         " where (:project is null or ss.project_id = :project)"
+        " and (:agent is null or s.agent = :agent)"
         " and (:since is null or ss.started_at >= :since)"
         " and (:until is null or ss.started_at < :until)"
         " and (:status is null or ss.status = :status)"
         " order by ss.started_at desc, ss.session_id desc limit :limit offset :offset" % _summary_select(),
         {"project": project_id, "since": since, "until": until, "status": status,
-         "limit": limit, "offset": offset},
+         "limit": limit, "offset": offset, "agent": agent},
     )
 
 
@@ -232,7 +233,7 @@ def session_detail(conn, key):
         conn,
         "select s.id, s.session_uuid, s.project_id, p.name as project_name, s.cwd, s.source, s.model,"
         " s.title, s.status, s.end_reason, s.started_at, s.ended_at, s.last_event_at, s.transcript_path,"
-        " s.permission_mode, s.git_branch, s.claude_version"
+        " s.permission_mode, s.git_branch, s.claude_version, s.agent"
         " from sessions s left join projects p on p.id = s.project_id where s.id = ?", (sid,))
     detail["summary"] = db.one(
         conn, "select %s from session_summary where session_id = ?" % ", ".join(DETAIL_SUMMARY), (sid,))

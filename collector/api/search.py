@@ -19,7 +19,8 @@ class ConversationSearch:
             session_id=param_int(req, "session_id", None, 0, MAX_ID),
             session=req.get_param("session"),
             since=req.get_param("since"), until=req.get_param("until"),
-            kind=req.get_param("kind"), model=req.get_param("model"), limit=limit, strict=False)
+            kind=req.get_param("kind"), model=req.get_param("model"), limit=limit, strict=False,
+            agent=req.get_param("agent"))
 
 
 def register(app, ctx):
@@ -48,6 +49,7 @@ OPENAPI_SCHEMAS = {
             "project_name": _TEXT,
             "session_id": _ID,
             "session_uuid": _TEXT,
+            "agent": dict(_TEXT, description="The coding agent of the session: claude-code, codex, gemini"),
             "turn_id": _ID,
             "turn_seq": _ID,
             "timestamp": {"type": "string", "format": "date-time", "nullable": True},
@@ -89,5 +91,7 @@ OPENAPI_PATHS = {
             openapi.query("kind", {"type": "string", "pattern": "^(%s)(,(%s))*$" % (_KINDS, _KINDS)},
                           "Comma list of: %s" % ", ".join(query_mod.KINDS)),
             openapi.query("model", {"type": "string"}),
+            openapi.query("agent", {"type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$",
+                                    "maxLength": 40}, "Only sessions of this coding agent"),
         ])},
 }

@@ -5,6 +5,7 @@ from typing import Any
 import falcon
 from msgspec import Struct
 
+from ..analytics import filters
 from . import openapi, queries, writes
 from .schemas import SessionEnd, SessionResponse, SessionStart, Time
 from .validate import (MAX_ID, iso, json_body, now, param_choice, param_int, param_limit, param_time)
@@ -35,11 +36,13 @@ class SessionSummary(Struct):
     cost_usd: float | None
     cwd: str | None
     source: str | None
+    agent: str
 
 
 class SessionDetail(Struct):
     id: int
     session_uuid: str
+    agent: str
     project_id: int | None
     project_name: str | None
     status: str
@@ -89,6 +92,7 @@ class Sessions:
             until=param_time(req, "until"),
             status=param_choice(req, "status", queries.STATUSES),
             limit=limit, offset=offset,
+            agent=filters.parse_agent(req.get_param("agent")),
         )
 
 
@@ -142,6 +146,8 @@ OPENAPI_PATHS = {
             openapi.query("since", _time, "Sessions started at or after this"),
             openapi.query("until", _time, "Sessions started before this"),
             openapi.query("status", {"type": "string", "enum": list(queries.STATUSES)}),
+            openapi.query("agent", {"type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$",
+                                    "maxLength": 40}, "Only this coding agent's sessions (claude-code, codex, gemini)"),
             *openapi.page_parameters(50, 1000),
         ])},
     "/api/sessions/{session_id}": {"get": openapi.operation(

@@ -20,11 +20,12 @@ from .base import cli, echo_json, fail, guard, load_config, table
 @click.option("--project", help="Only this project (name, path or id).")
 @click.option("--since", metavar="YYYY-MM-DD", help="From this day on (included).")
 @click.option("--until", metavar="YYYY-MM-DD", help="Up to this day (included).")
+@click.option("--agent", help="Only sessions of this agent: claude-code, codex or gemini.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write to this file (atomically, mode 0600) instead of stdout.")
 @click.option("--json", "as_json", is_flag=True, help="With -o: print the row counts as JSON.")
 @guard
-def export(fmt, session, what, project, since, until, output, as_json):
+def export(fmt, session, what, project, since, until, agent, output, as_json):
     """Export sessions, messages, tool calls and commits.
 
     JSON gives an array (or, for --what all, an object of arrays); NDJSON
@@ -37,11 +38,11 @@ def export(fmt, session, what, project, since, until, output, as_json):
     no outside request.
     """
     if fmt in ("md", "html") or session:
-        return _readable(fmt, session, what, project, since, until, output, as_json)
+        return _readable(fmt, session, what, project, since, until, output, as_json, agent)
     what = what or ("sessions" if fmt == "csv" else "all")
     if as_json and not output:
         fail("--json describes the file written with -o; without -o the export itself is on stdout")
-    options = dict(fmt=fmt, what=what, project=project, since=since, until=until)
+    options = dict(fmt=fmt, what=what, project=project, since=since, until=until, agent=agent)
     export_mod.check(fmt, what)
     config = load_config()
     conn = db.connect(config.db_path)
@@ -66,7 +67,7 @@ def export(fmt, session, what, project, since, until, output, as_json):
         click.echo("Wrote %s to %s" % (parts, output), err=True)
 
 
-def _readable(fmt, session, what, project, since, until, output, as_json):
+def _readable(fmt, session, what, project, since, until, output, as_json, agent=None):
     from .. import readable
 
     if fmt not in readable.FORMATS:
@@ -75,6 +76,12 @@ def _readable(fmt, session, what, project, since, until, output, as_json):
         fail("--what is for the data formats (json, ndjson, csv)")
     conn = db.connect(load_config().db_path)
     ids = readable.sessions_for(conn, session=session, project=project, since=since, until=until)
+    if agent is not None:
+        from ..analytics.filters import parse_agent
+
+        agent = parse_agent(agent)
+        ids = [i for i in ids if conn.execute("select agent from sessions where id = ?", (i,)).fetchone()[0]
+               == agent]
     if output:
         readable.write_file(conn, output, fmt, ids)
         if as_json:

@@ -131,6 +131,7 @@ def _time_options(fn):
         click.option("--start-date", help="First day, YYYY-MM-DD (a local day)."),
         click.option("--end-date", help="Last day, YYYY-MM-DD (a local day)."),
         click.option("--project", help="Project id or name."),
+        click.option("--agent", help="Only sessions of this agent: claude-code, codex or gemini."),
         click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables."),
     ]):
         fn = option(fn)
@@ -141,26 +142,27 @@ def _time_options(fn):
 @_time_options
 @click.pass_context
 @guard
-def report(ctx, by, days, start_date, end_date, project, as_json):
+def report(ctx, by, days, start_date, end_date, project, agent, as_json):
     """Reports: tokens and cost like ccusage (daily, weekly, monthly, session, model,
     project), or the time model (time; also what plain `report` prints)."""
     if ctx.invoked_subcommand is None:
-        time_report(by, days, start_date, end_date, project, as_json)
+        time_report(by, days, start_date, end_date, project, as_json, agent)
 
 
 @report.command("time")
 @_time_options
 @guard
-def time_command(by, days, start_date, end_date, project, as_json):
+def time_command(by, days, start_date, end_date, project, agent, as_json):
     """Time, think time, tools, files, git, tokens, cost and scores for a period."""
-    time_report(by, days, start_date, end_date, project, as_json)
+    time_report(by, days, start_date, end_date, project, as_json, agent)
 
 
-def time_report(by, days, start_date, end_date, project, as_json):
+def time_report(by, days, start_date, end_date, project, as_json, agent=None):
     config = load_config()
     conn = db.connect(config.db_path)
     filters = filters_mod.parse(project_id=resolve_project(conn, project), start_date=start_date,
-                                end_date=end_date, days=days, default_days=filters_mod.DEFAULT_DAYS)
+                                end_date=end_date, days=days, default_days=filters_mod.DEFAULT_DAYS,
+                                agent=agent)
     summary = metrics.summary(conn, filters)
     summary["edit_lines"] = summary["lines_added"] + summary["lines_removed"]
     found = breakdown.rows(conn, filters, by)
@@ -170,8 +172,9 @@ def time_report(by, days, start_date, end_date, project, as_json):
                    "tools": tool["tools"], "price_date": tokens.price_date(conn)})
         return
     span = "%s .. %s" % (filters.start_date or "start", filters.end_date or "today")
-    click.echo("cctracker report: %s%s\n" % (span, "" if filters.project_id is None
-                                             else ", project %s" % filters.project_id))
+    click.echo("cctracker report: %s%s%s\n" % (span, "" if filters.project_id is None
+                                               else ", project %s" % filters.project_id,
+                                               "" if filters.agent is None else ", agent %s" % filters.agent))
     # With no sessions a per-session figure has no value ("n/a"), not an unknown price.
     table([{"metric": label, "value": "n/a" if summary.get(key) is None and not summary.get("sessions")
             else fmt(summary.get(key), kind), "from": how} for label, key, kind, how in SUMMARY])

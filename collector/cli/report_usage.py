@@ -18,7 +18,7 @@ MAX_WIDTH = 100
 NUMBERS = [("Input", "inputTokens"), ("Output", "outputTokens"), ("Cache Create", "cacheCreationTokens"),
            ("Cache Read", "cacheReadTokens"), ("Total Tokens", "totalTokens")]
 LABEL = {"daily": "Date", "weekly": "Week", "monthly": "Month", "session": "Session", "model": "Model",
-         "project": "Project"}
+         "project": "Project", "agent": "Agent"}
 _DATE_SUFFIX = re.compile(r"-\d{8}$")
 
 
@@ -102,11 +102,12 @@ def render(period, data, breakdown):
     return lines
 
 
-def _run(period, since, until, project, breakdown, as_json, start_of_week):
+def _run(period, since, until, project, breakdown, as_json, start_of_week, agent=None):
     config = load_config()
     conn = db.connect(config.db_path)
     since, until = _day("since", since), _day("until", until)
-    filters = filters_mod.Filters(resolve_project(conn, project), since, until)
+    filters = filters_mod.Filters(resolve_project(conn, project), since, until,
+                                  filters_mod.parse_agent(agent))
     data = usage.report(conn, filters, period, start_of_week=start_of_week)
     if period == "session":
         prefixes = sessionref.shorts(r[0] for r in conn.execute("select session_uuid from sessions"))
@@ -118,10 +119,11 @@ def _run(period, since, until, project, breakdown, as_json, start_of_week):
         echo_json(data)
         return
     what = {"daily": "Daily", "weekly": "Weekly", "monthly": "Monthly", "session": "By session",
-            "model": "By model", "project": "By project"}[period]
+            "model": "By model", "project": "By project", "agent": "By agent"}[period]
     span = "all history" if not (since or until) else "%s .. %s" % (since or "start", until or "today")
-    click.echo("Token usage and cost, %s (%s%s; local days)\n" % (what.lower(), span,
-               "" if project is None else ", project %s" % project))
+    click.echo("Token usage and cost, %s (%s%s%s; local days)\n" % (
+        what.lower(), span, "" if project is None else ", project %s" % project,
+        "" if agent is None else ", agent %s" % filters.agent))
     if not data[usage.LIST_NAME[period]]:
         click.echo("No token usage recorded%s. Record sessions with `cctracker install` or bring in"
                    " history with `cctracker import`." % ("" if not (since or until or project)
@@ -137,13 +139,14 @@ def _usage_command(period, doc):
     @click.option("--since", metavar="YYYYMMDD", help="First day (local), YYYYMMDD or YYYY-MM-DD.")
     @click.option("--until", metavar="YYYYMMDD", help="Last day (local), YYYYMMDD or YYYY-MM-DD.")
     @click.option("--project", help="Project name, path or id.")
+    @click.option("--agent", help="Only sessions of this agent: claude-code, codex or gemini.")
     @click.option("--breakdown", "-b", is_flag=True, help="A row per model under each row.")
     @click.option("--start-of-week", type=click.Choice(usage.WEEKDAYS), default="sunday", show_default=True,
                   help="The day weeks start on (weekly).")
     @click.option("--json", "as_json", is_flag=True, help="Print ccusage-shaped JSON instead of a table.")
     @guard
-    def command(since, until, project, breakdown, start_of_week, as_json):
-        _run(period, since, until, project, breakdown, as_json, start_of_week)
+    def command(since, until, project, agent, breakdown, start_of_week, as_json):
+        _run(period, since, until, project, breakdown, as_json, start_of_week, agent)
 
     command.__doc__ = doc
     report.command(period)(command)
@@ -156,6 +159,7 @@ for _period, _doc in [
     ("session", "Tokens and cost per session (like `ccusage session`)."),
     ("model", "Tokens and cost per model."),
     ("project", "Tokens and cost per project."),
+    ("agent", "Tokens and cost per coding agent (Claude Code, Codex, Gemini CLI)."),
 ]:
     _usage_command(_period, _doc)
 

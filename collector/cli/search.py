@@ -29,12 +29,13 @@ def _connect():
 @click.option("--until", help="Up to: 2026-03-02 (the whole day) or an ISO time.")
 @click.option("--kind", help="Comma list of prompt, reply, thinking, tool, commit.")
 @click.option("--model", help="Only documents from this model.")
+@click.option("--agent", help="Only sessions of this agent: claude-code, codex or gemini.")
 @click.option("--limit", type=int, default=10, show_default=True, help="Results to show (1-100).")
 @click.option("--trivial", is_flag=True,
               help="Keep trivial tool calls (ls, Read, git status ...) in their place instead of last.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @guard
-def search_command(query, project, session, since, until, kind, model, limit, trivial, as_json):
+def search_command(query, project, session, since, until, kind, model, agent, limit, trivial, as_json):
     """Search prompts, replies, thinking, tool calls and commits by words and meaning.
 
     QUERY is plain text: quotes, parentheses and FTS operators are searched
@@ -46,7 +47,8 @@ def search_command(query, project, session, since, until, kind, model, limit, tr
     conn = _connect()
     search.index_pending(conn, limit=CATCH_UP)
     found = search.search(conn, query, project=project, session=session, since=since,
-                          until=until, kind=kind, model=model, limit=limit, trivial=trivial)
+                          until=until, kind=kind, model=model, limit=limit, trivial=trivial,
+                          agent=agent)
     if as_json:
         echo_json(found)
         return
@@ -56,6 +58,7 @@ def search_command(query, project, session, since, until, kind, model, limit, tr
     for item in found:
         where = " · ".join(filter(None, [
             localdays.minute(item["timestamp"]), item["project_name"],
+            item["agent"] if item.get("agent") not in (None, "claude-code") else None,
             "session %s" % (item["session_uuid"] or item["session_id"]) if item["session_id"] else None,
             item["kind"] + (" (thinking)" if item["thinking"] and item["kind"] != "thinking" else ""),
         ]))

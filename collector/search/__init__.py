@@ -50,13 +50,13 @@ ALL_PATHS = ("bm25", "vector", "trigram", "like")
 
 def search(conn, query, *, project=None, project_id=None, session=None, session_id=None,
            since=None, until=None, kind=None, model=None, limit=query_mod.DEFAULT_LIMIT,
-           paths=None, context=True, strict=True, trivial=False):
+           paths=None, context=True, strict=True, trivial=False, agent=None):
     """Find documents matching ``query`` by words, meaning and substrings (see module doc)."""
     q = query_mod.parse(query)
     limit = query_mod.parse_limit(limit)
     filters = query_mod.make_filters(
         conn, project=project, project_id=project_id, session=session, session_id=session_id,
-        since=since, until=until, kind=kind, model=model, strict=strict)
+        since=since, until=until, kind=kind, model=model, strict=strict, agent=agent)
     paths = tuple(paths or ALL_PATHS)
     unknown = [p for p in paths if p not in retrieve.PATHS]
     if unknown:

@@ -124,6 +124,8 @@ class Filters:
     until: str = None
     kinds: tuple = None
     model: str = None
+    agent: str = None            # sessions.agent (claude-code, codex, gemini)
+    agent_session_ids: list = None  # its sessions, for the vector index (which has no agent)
 
     def active(self):
         return any(v is not None for v in dataclasses.astuple(self))
@@ -196,7 +198,7 @@ def parse_int(field, value):
 
 
 def make_filters(conn, project=None, project_id=None, session=None, session_id=None,
-                 since=None, until=None, kind=None, model=None, strict=True):
+                 since=None, until=None, kind=None, model=None, strict=True, agent=None):
     """Check every filter and resolve names (project name, session UUID) to ids.
 
     An unknown project name or session UUID is an error when ``strict``,
@@ -237,6 +239,12 @@ def make_filters(conn, project=None, project_id=None, session=None, session_id=N
     filters.until = parse_time("until", until, end=True)
     filters.kinds = parse_kinds(kind)
     filters.model = (str(model).strip() or None) if model is not None else None
+    if agent is not None and agent != "":
+        from ..analytics.filters import parse_agent
+
+        filters.agent = parse_agent(agent)
+        filters.agent_session_ids = [r[0] for r in conn.execute(
+            "select id from sessions where agent = ?", (filters.agent,))] or [-1]
     return filters
 
 

@@ -68,6 +68,9 @@ def _filter_sql(filters):
     if filters.model:
         clauses.append("d.model = ?")
         params.append(filters.model)
+    if filters.agent:
+        clauses.append("d.session_id in (select id from sessions where agent = ?)")
+        params.append(filters.agent)
     return clauses, params
 
 

@@ -220,6 +220,8 @@ class Matrix:
             keep &= (self.at[:n] <= filters.until.encode()) & (self.at[:n] != b"")
         if filters.model:
             keep &= self.model[:n] == self.models.get(filters.model, -2)
+        if filters.agent_session_ids:
+            keep &= np.isin(self.session[:n], filters.agent_session_ids)
         return keep
 
     def coarse(self, query64, filters, count):
