@@ -27,8 +27,15 @@ def cli_json(*args, env=None):
     return json.loads(cli(*args, "--json", env=env).stdout)
 
 
+def daily(agent, day):
+    """``cctracker report daily --agent AGENT --json`` (ccusage's names), the row of ``day``."""
+    report = cli_json("report", "daily", "--agent", agent)
+    (row,) = [r for r in report["daily"] if r["date"] == day]
+    return row
+
+
 def day_row(agent, day):
-    report = cli_json("report", "--agent", agent, "--start-date", day, "--end-date", day)
+    report = cli_json("report", "time", "--agent", agent, "--start-date", day, "--end-date", day)
     assert report["filters"]["agent"] == agent
     (row,) = report["rows"]
     assert row["day"] == day
@@ -50,19 +57,27 @@ def test_import_both_agents_and_report_their_days(home):
     found = query(home, "select s.agent, count(distinct s.id), count(m.id) from sessions s"
                         " join messages m on m.session_id = s.id and m.kind = 'prompt' group by s.agent")
     assert found == [("codex", 12, 61), ("gemini", 4, 5)]
-    codex = day_row("codex", "2026-02-23")
-    assert (codex["input_tokens"], codex["cache_read_tokens"], codex["output_tokens"],
-            codex["total_tokens"]) == (1692546, 32389760, 156921, 34239227)
-    assert codex["input_tokens"] + codex["cache_read_tokens"] == 34082306  # Codex's own input count
-    assert day_row("gemini", "2026-04-23")["total_tokens"] == 206879
+    codex = daily("codex", "2026-02-23")
+    assert (codex["inputTokens"], codex["cacheReadTokens"], codex["outputTokens"], codex["cacheCreationTokens"],
+            codex["totalTokens"]) == (1692546, 32389760, 156921, 0, 34239227)
+    assert codex["inputTokens"] + codex["cacheReadTokens"] == 34082306  # Codex's own input count
+    assert codex["modelsUsed"] == ["gpt-5.3-codex"]
+    assert daily("gemini", "2026-04-23")["totalTokens"] == 206879
+    assert daily("gemini", "2026-04-23")["modelsUsed"] == ["gemini-3-flash-preview", "gemini-3.1-pro-preview"]
+    # The time report splits the same way.
+    time = day_row("codex", "2026-02-23")
+    assert (time["input_tokens"], time["total_tokens"], time["sessions"]) == (1692546, 34239227, 6)
     assert day_row("gemini", "2026-04-23")["sessions"] == 1
     # Nothing of theirs under Claude Code.
-    claude = cli_json("report", "--agent", "claude-code", "--days", "3660")
+    claude = cli_json("report", "time", "--agent", "claude-code", "--days", "3660")
     assert claude["summary"]["total_tokens"] == 0 and claude["rows"] == []
     # Again: nothing new, nothing counted twice.
     again = cli_json("import", str(CODEX_SESSIONS), str(GEMINI_TMP))
     assert again["files_read"] == 0 and again["usage_rows"] == 0
-    assert day_row("codex", "2026-02-23")["total_tokens"] == 34239227
+    assert daily("codex", "2026-02-23")["totalTokens"] == 34239227
+    agents = cli_json("report", "agent")["agents"]
+    assert [(a["agent"], a["totalTokens"]) for a in agents] == [
+        ("codex", 50709472), ("gemini", 473586 + 397943 + 97289 + 206879)]
 
 
 def test_by_agent_splits_every_figure(home):

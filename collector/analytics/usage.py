@@ -65,16 +65,16 @@ def _rows(conn, filters, period):
     """Sums per (group, model) straight from SQL: one row per pair, not per response."""
     group = {"session": "session_id, ", "project": "project_id, ", "model": "",
              "agent": "agent, "}.get(period, "day, ")
-    # The session's coding agent (rows without a session are Claude Code's hook-less usage).
-    agent = "coalesce((select agent from sessions s where s.id = session_id), 'claude-code') as agent, "
+    # The session's coding agent (usage without a session row is Claude Code's).
+    select = ("coalesce((select agent from sessions s where s.id = session_id), 'claude-code') as agent, "
+              if period == "agent" else group)
     where, params = filters.where(at="at")
     return db.rows(conn,
-                   "select " + (agent if period == "agent" else "") + "%smodel, max(day) as last_day,"
-                   " sum(input_tokens) as input_tokens,"
+                   "select %smodel, max(day) as last_day, sum(input_tokens) as input_tokens,"
                    " sum(output_tokens) as output_tokens, sum(cache_creation_tokens) as cache_creation_tokens,"
                    " sum(cache_read_tokens) as cache_read_tokens, sum(cost_usd) as cost_usd,"
                    " sum(price_match is null) as unpriced from token_usage_priced where %s"
-                   " group by %smodel" % (group, where, group), params)
+                   " group by %smodel" % (select, where, group), params)
 
 
 def report(conn, filters, period, start_of_week="sunday"):
