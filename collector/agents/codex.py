@@ -169,6 +169,7 @@ class CodexParser(Parser):
                 text = text.split(IDE_REQUEST, 1)[1].strip() or text
             uid = "cx:%s:%d" % (self.uuid, self.lineno)
             self.batch.messages.append((uid, self.uuid, None, "user", "prompt", text, at, None))
+            self.info.setdefault("first_input", text)  # the session's title when it has none
             self.batch.turns.append({"session": self.uuid, "uid": uid, "started_at": at,
                                      "ended_at": at, "end_kind": None})
         elif kind == "task_complete":

@@ -175,7 +175,7 @@ class GeminiParser(Parser):
         if root:
             info["cwd"] = root
         if isinstance(fold.meta.get("summary"), str) and fold.meta["summary"].strip():
-            info["title"] = fold.meta["summary"].strip()
+            info["titles"] = {"summary": fold.meta["summary"].strip()}
         subagent = fold.meta.get("kind") == "subagent"
         for key in fold.order:
             self.message(uuid, fold.messages[key], subagent, info)
@@ -199,6 +199,7 @@ class GeminiParser(Parser):
             if not typed.strip():
                 return
             batch.messages.append((base + "0", uuid, agent, "user", "prompt", typed, at, None))
+            info.setdefault("first_input", typed)  # the title when the chat has no summary
             if agent is None:
                 batch.turns.append({"session": uuid, "uid": base + "0", "started_at": at,
                                     "ended_at": at, "end_kind": None})
