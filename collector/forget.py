@@ -55,18 +55,16 @@ class Selection:
 
 
 def select(conn, *, session=None, project=None, before=None):
-    """Resolve exactly one of ``session`` (id or UUID), ``project`` (name or id), ``before``."""
+    """Resolve exactly one of ``session`` (UUID, prefix or #id), ``project`` (name or id), ``before``."""
     given = [v is not None for v in (session, project, before)]
     if sum(given) != 1:
         raise InvalidInput("session", "give exactly one of --session, --project or --before")
     if session is not None:
-        text = str(session).strip()
-        row = conn.execute("select id, session_uuid from sessions where session_uuid = ?", (text,)).fetchone()
-        if row is None and text.isdigit():
-            row = conn.execute("select id, session_uuid from sessions where id = ?", (int(text),)).fetchone()
-        if row is None:
-            raise NotFound("session", text)
-        return Selection([row[0]], [row[1]])
+        # The one session reference: UUID, unique prefix or #id (collector.sessionref).
+        from . import sessionref
+
+        sid, uuid = sessionref.lookup(conn, str(session).strip())
+        return Selection([sid], [uuid])
     if project is not None:
         ids = resolve_projects(conn, project)
         marks = ", ".join("?" * len(ids))

@@ -120,9 +120,12 @@ def test_forget_with_a_reader_open_reports_wal_not_truncated(conn, config):
     assert MARKER.encode() not in file_bytes(config)
 
 
-def test_forget_session_by_integer_id(conn, config):
-    selection = forget.select(conn, session="2")
+def test_forget_session_by_hash_id_and_prefix(conn, config):
+    selection = forget.select(conn, session="#2")
     assert selection.session_uuids == [KEPT]
+    assert forget.select(conn, session=KEPT[:8]).session_uuids == [KEPT]
+    with pytest.raises(NotFound):
+        forget.select(conn, session="2")   # digits are a UUID prefix, never an id
 
 
 def test_forget_unknown_session_is_not_found(conn):

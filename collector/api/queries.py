@@ -220,15 +220,21 @@ def sessions(conn, project_id=None, since=None, until=None, status=None, limit=5
 def session_detail(conn, key):
     """One session with its turns, tool calls, waits, git operations, commits and messages count.
 
-    ``key`` is our integer id or Claude's session UUID.
+    ``key`` is our integer id (the ``session_id`` the API returns), or a session reference
+    (collector.sessionref): Claude's session UUID, a unique prefix of it, or ``#id``.
     """
-    if isinstance(key, int):
-        row = db.one(conn, "select id from sessions where id = ?", (key,))
-    else:
-        row = db.one(conn, "select id from sessions where session_uuid = ?", (key,))
+    row = db.one(conn, "select id from sessions where id = ?", (key,)) if isinstance(key, int) else None
     if row is None:
-        raise NotFound("session", key)
-    sid = row["id"]
+        # Anything else is the one session reference: UUID, unique prefix or #id (%23id).
+        from .. import sessionref
+        from ..errors import InvalidInput
+
+        try:
+            sid = sessionref.lookup(conn, str(key))[0]
+        except InvalidInput:
+            raise NotFound("session", key) from None
+    else:
+        sid = row["id"]
     detail = db.one(
         conn,
         "select s.id, s.session_uuid, s.project_id, p.name as project_name, s.cwd, s.source, s.model,"

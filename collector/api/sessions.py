@@ -154,6 +154,8 @@ OPENAPI_PATHS = {
         "getSession", "One session with its turns, tool calls, waits, git operations and commits",
         "Sessions", 200, "SessionDetail",
         parameters=[openapi.query(
-            "session_id", {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},
-            "cctracker's integer id or Claude's session UUID", required=True, where="path")])},
+            "session_id", {"type": "string", "pattern": "^#?[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"},
+            "cctracker's integer id (the session_id this API returns), or the session reference every"
+            " command takes: Claude's session UUID, a unique prefix of it, or #id (%23id in a URL)",
+            required=True, where="path")])},
 }

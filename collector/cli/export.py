@@ -93,7 +93,7 @@ def _readable(fmt, session, what, project, since, until, output, as_json, agent=
 
 
 @cli.command()
-@click.option("--session", help="A session: our id or Claude's session UUID.")
+@click.option("--session", help="A session: its UUID, a unique prefix of it, or #id.")
 @click.option("--project", help="Every session of a project (name, path or id), and the project.")
 @click.option("--before", metavar="YYYY-MM-DD", help="Every session whose last activity is before this day.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")

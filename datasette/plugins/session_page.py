@@ -76,4 +76,5 @@ async def session_page(datasette, request):
 
 @hookimpl
 def register_routes():
-    return [(r"^/-/cctracker/session/(?P<ref>[^/]{1,128})$", session_page)]
+    # <id>.md and <id>.html are the session's exports (session_export.py), not references.
+    return [(r"^/-/cctracker/session/(?!.*\.(?:md|html)$)(?P<ref>[^/]{1,128})$", session_page)]
