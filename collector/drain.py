@@ -73,7 +73,7 @@ class DrainStats:
 class Drainer:
     """Drains the spool under ``config.home`` into an open connection."""
 
-    def __init__(self, conn, config, privacy=None):
+    def __init__(self, conn, config, privacy=None, live=False):
         from .pricing import sync
         from .privacy import Privacy
 
@@ -86,6 +86,10 @@ class Drainer:
         self._pending_commits = {}
         self._git_ops = {}
         self._refreshed = 0.0  # monotonic time of the last rollup refresh
+        # ``serve``'s drainer runs again and again while events arrive: it judges idle
+        # sessions by event time while they do (see close_idle_sessions).
+        self.live = live
+        self._arrived = None   # monotonic time events last arrived (live only)
 
     def drain_once(self):
         stats = DrainStats()
@@ -130,6 +134,8 @@ class Drainer:
                 os.unlink(path)
             except FileNotFoundError:
                 pass
+        if events and self.live:
+            self._arrived = time.monotonic()
         stats.timed_out = self.close_idle_sessions()
         rollups.refresh(self.conn)  # commits read from git and sessions closed after the batches
         self.redact_kept_errors()
@@ -329,8 +335,28 @@ class Drainer:
 
     # --- sessions that stopped without SessionEnd ----------------------------
 
+    def idle_clock(self):
+        """The time idleness is judged against.
+
+        The wall clock, except while events keep arriving into a live drainer: then the
+        newest event time stored. A replay (``CCTRACKER_EVENT_TIME``) into a running
+        ``serve`` carries old times; against the wall clock each of its sessions would be
+        closed as idle between two drains and reopened by its next event. Against event
+        time a session closes only when the replay itself went quiet for the idle
+        period, and once events stop arriving for that long the wall clock takes over:
+        the rows end up those of one ``cctracker drain`` of the same events. Live
+        events carry the current time, so nothing changes for them.
+        """
+        wall = datetime.datetime.now(datetime.timezone.utc)
+        idle = self.config.session_idle_minutes * 60
+        if not self.live or self._arrived is None or time.monotonic() - self._arrived >= idle:
+            return wall
+        newest = timeutil.parse(self.conn.execute(
+            "select max(last_event_at) from sessions where status = 'active'").fetchone()[0])
+        return min(newest, wall) if newest else wall
+
     def close_idle_sessions(self, now=None):
-        now = now or datetime.datetime.now(datetime.timezone.utc)
+        now = now or self.idle_clock()
         cutoff = timeutil.format(now - datetime.timedelta(minutes=self.config.session_idle_minutes))
         conn = self.conn
         idle = conn.execute(

@@ -133,7 +133,7 @@ class DrainThread(threading.Thread):
             try:
                 if drainer is None:
                     conn = db.connect(self.config.db_path)
-                    drainer = Drainer(conn, self.config)
+                    drainer = Drainer(conn, self.config, live=True)
                 self.last_stats = drainer.drain_once().as_dict()
                 if self.after:
                     self.after(conn)
