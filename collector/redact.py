@@ -274,10 +274,13 @@ def plan(raw):
     with no anchor anywhere costs two automaton passes and one regex search.
     """
     found = {}
-    for owners, matches in ((_SENSITIVE[1], _FIND_SENSITIVE(raw)), (_LOWERED[1], _FIND_LOWERED(raw.lower()))):
+    for owners, matches, words in ((_SENSITIVE[1], _FIND_SENSITIVE(raw), False),
+                                   (_LOWERED[1], _FIND_LOWERED(raw.lower()), True)):
         for index, start, end in matches:
             position, anchor = owners[index]
-            if anchor in found.get(position, ()) or _in_plain_key(raw, start, end):
+            # A keyword in a plain key (input_tokens) is skipped; a token format
+            # is not: a secret can be a key itself ({"ghp_...": "dana"}).
+            if anchor in found.get(position, ()) or (words and _in_plain_key(raw, start, end)):
                 continue
             found.setdefault(position, set()).add(anchor)
     # JSON syntax colons (after a closing quote) are not assignments; an
@@ -364,6 +367,12 @@ def _walk(value, steps):
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
+            if isinstance(key, str) and len(key) >= MIN_LENGTH:
+                new = _cached(key, steps)  # a secret used as a key ({"sk-...": "prod"})
+                if new is not key and new != key:
+                    while new in out or new in value:
+                        new += "'"  # two redacted keys stay two entries
+                    key = new
             if isinstance(item, str) and item and isinstance(key, str) and rules.secret_key(key):
                 if rules.placeholder(item):
                     out[key] = item

@@ -64,6 +64,16 @@ def _weak(text, start, vstart, vend, value):
     )
 
 
+def _mixed(text, start, vstart, vend, value):
+    """Random-looking: upper and lower case (``hf_hub_download_model_files`` has neither mix)."""
+    return classes(value[3:]) >= 2 and not value[3:].islower()
+
+
+def _given(text, start, vstart, vend, value):
+    """A value typed on a command line, not ``$VAR`` or ``<password>``."""
+    return not placeholder(value)
+
+
 def _auth(text, start, vstart, vend, value):
     """An Authorization header value, past its scheme word, that is not a placeholder."""
     parts = value.strip().split(None, 1)
@@ -142,7 +152,7 @@ BLOB_MAGIC = ("iVBORw0KGgo", "/9j/", "R0lGOD", "UklGR", "JVBER", "H4sI", "UEsDB"
 # Keys that contain a secret word but are not secrets (counts, flags, ids, refs).
 NOT_SECRET_KEY = re.compile(
     r"(?i)(?:tokens$|tokenizer?$|^max_|^has_|^is_|[_\-]?(?:count|id|type|name|path|file|url|uri|"
-    r"endpoint|length|len|hash|field|policy|expires?(?:_at|_in)?|env|var|ref)$)"
+    r"endpoint|length|len|hash|field|policy|expires?(?:_at|_in)?|env|var|ref|stdin)$)"
 )
 
 # A mapping key that names a secret: its whole string value is redacted.
@@ -204,11 +214,13 @@ TOKEN_RULES = [
     ("pypi-token", _B + r"pypi-Ag[A-Za-z0-9_\-]{50,}", None),
     ("sendgrid-key", _B + r"SG\.[A-Za-z0-9_\-]{16,}\.[A-Za-z0-9_\-]{16,}", None),
     ("jwt", _B + r"eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*", None),
+    ("docker-token", _B + r"dckr_pat_[A-Za-z0-9_\-]{20,}", None),
+    ("huggingface-token", _B + r"hf_[A-Za-z0-9]{30,40}(?![A-Za-z0-9_])", _mixed),
 ]
 TOKEN_ANCHORS = (
     "sk-", "sk_", "rk_", "whsec_", "AIza", "GOCSPX-", "ya29.", "AKIA", "ASIA", "ghp_", "gho_", "ghu_",
     "ghs_", "ghr_", "github_pat_", "glpat-", "gldt-", "glrt-", "glptt-", "xox", "xapp-", "SK", "AC",
-    "npm_", "pypi-", "SG.", "eyJ",
+    "npm_", "pypi-", "SG.", "eyJ", "dckr_pat_", "hf_",
 )
 
 # After ``=`` or ``:`` (blanks and a quote allowed): a long token-ish value.
@@ -250,9 +262,27 @@ PRIVATE_KEY_RULES = [
 
 URL_RULES = [
     ("slack-webhook", r"://hooks\.slack\.com/(?:services|workflows|triggers)/(?P<slackv>[A-Za-z0-9/_\-]{16,})", None),
+    # The user may be empty: redis://:PASSWORD@host.
     ("url-password",
-     r"://[^\s:/?#@'\"\[\]]{1,128}:(?P<urlv>[^\s/?#@'\"]{1,256})@(?=[A-Za-z0-9\[])",
+     r"://[^\s:/?#@'\"\[\]]{0,128}:(?P<urlv>[^\s/?#@'\"]{1,256})@(?=[A-Za-z0-9\[])",
      None),
+]
+
+# Passwords given to command-line tools in their own ways. A value that is
+# only a variable (``-p"$PW"``) or a prompt (``mysql -p`` then a space) stays.
+_QUOTED = r"""(?:'(?P<{0}q>[^'\n]+)'|"(?P<{0}s>[^"\n]+)"|(?P<{0}v>[^\s'"\-=:\[][^\s'"]*))"""
+_SAME_COMMAND = r"""(?:[ \t]+[^\s|;&]+)*?"""
+CLI_RULES = [
+    # mysql -pPASSWORD (attached: "-p PASSWORD" would be -p, then a database name).
+    ("password", r"(?i:mysql|mariadb)[\w\-]*" + _SAME_COMMAND + r"[ \t]+-p" + _QUOTED.format("my"), _given),
+    ("password", r"sshpass(?:[ \t]+-[A-Za-oq-z]\S*)*[ \t]+-p[ \t]*" + _QUOTED.format("sp"), _given),
+    # curl -u user:PASSWORD, --user user:PASSWORD (the user name stays).
+    ("password", r"curl" + _SAME_COMMAND + r"""[ \t]+(?:-u|--user)(?:[ \t]+|=)"""
+     r"""(?:'[^':\n]*:(?P<cuq>[^'\n]+)'|"[^":\n]*:(?P<cus>[^"\n]+)"|[^\s:'"\[\]]*:(?P<cuv>[^\s'"\[]+))""",
+     _given),
+    ("password", r"docker[ \t]+login" + _SAME_COMMAND + r"[ \t]+-p(?:[ \t]+|=)" + _QUOTED.format("dk"), _given),
+    # aws configure set aws_secret_access_key VALUE (no = in between).
+    ("aws-secret-key", r"(?i:aws_secret_access_key|aws_session_token)[ \t]+" + _QUOTED.format("aws"), _given),
 ]
 
 AZURE_RULES = [
@@ -286,6 +316,8 @@ GROUPS = [
     ("private-key", ("-----BEGIN",), False, PRIVATE_KEY_RULES),
     ("tokens", TOKEN_ANCHORS, False, TOKEN_RULES),
     ("url", ("://",), False, URL_RULES),
+    ("cli", ("mysql", "mariadb", "sshpass", "curl", "docker", "aws_secret_access_key", "aws_session_token"),
+     True, CLI_RULES),
     ("azure", ("AccountKey=", "SharedAccessKey=", "sig="), False, AZURE_RULES),
     ("headers", ("authorization", "api-key", "auth-token", "private-token", "bearer", "basic", "cookie"),
      True, HEADER_RULES),

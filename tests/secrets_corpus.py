@@ -115,6 +115,17 @@ NPMRC_TOKEN = _join("np", "m_", _r(ALNUM, 36))
 GCP_SA_KEY = _pem("PRIVATE KEY", 4).replace("\n", "\\n")
 HEROKU_KEY = "%s-%s-%s-%s-%s" % (_r(HEX, 8), _r(HEX, 4), _r(HEX, 4), _r(HEX, 4), _r(HEX, 12))
 MYSQL_PASS = _join("My", "Sq1", _r(ALNUM, 10))
+# The command-line forms of issue #14.
+MYSQL_ATTACHED = _join("Db", "9", _r(ALNUM, 12))
+MYSQL_QUOTED = _join("Db", "&", _r(ALNUM, 10))
+SSHPASS = _join("Ssh", "7", _r(ALNUM, 10))
+CURL_USER = _join("Cu", "8", _r(ALNUM, 14))
+AWS_CONFIGURE = _r(B64, 40)
+REDIS_PASS = _join("Rd", "5", _r(ALNUM, 16))
+DOCKER_PAT = _join("dckr", "_pat_", _r(B64URL, 27))
+DOCKER_PASS = _join("Dk", "4", _r(ALNUM, 12))
+HF_TOKEN = _join("h", "f_", _r(string.ascii_letters, 34))
+JSON_KEY_TOKEN = _join("gh", "p_", _r(ALNUM, 36))
 
 SECRETS = [
     ("anthropic-env", "anthropic-key", ANTHROPIC, "ANTHROPIC_API_KEY=" + ANTHROPIC),
@@ -203,6 +214,17 @@ SECRETS = [
     ("high-entropy-env", "high-entropy", SIGNING_SEED, "SIGNING_SEED=%s" % SIGNING_SEED),
     ("high-entropy-yaml", "high-entropy", HMAC_SEED, "webhook:\n  hmac: %s\n" % HMAC_SEED),
     ("client-secret-json", "secret", CLIENT_SECRET_JSON, '{"clientSecret": "%s"}' % CLIENT_SECRET_JSON),
+    ("mysql-p-attached", "password", MYSQL_ATTACHED, "mysql -h db.internal -u root -p%s billing" % MYSQL_ATTACHED),
+    ("mysqldump-p-quoted", "password", MYSQL_QUOTED, "mysqldump -uroot -p'%s' billing > dump.sql" % MYSQL_QUOTED),
+    ("sshpass-p", "password", SSHPASS, "sshpass -p '%s' ssh deploy@web1 uptime" % SSHPASS),
+    ("curl-u", "password", CURL_USER, "curl -u admin:%s https://ci.acme.dev/api/json" % CURL_USER),
+    ("aws-configure-set", "aws-secret-key", AWS_CONFIGURE,
+     "aws configure set aws_secret_access_key %s --profile prod" % AWS_CONFIGURE),
+    ("redis-url-no-user", "url-password", REDIS_PASS, "REDIS_URL=redis://:%s@cache.internal:6379/0" % REDIS_PASS),
+    ("docker-login-pat", "docker-token", DOCKER_PAT, "docker login -u dana -p %s registry-1.docker.io" % DOCKER_PAT),
+    ("docker-login-p", "password", DOCKER_PASS, "docker login registry.acme.dev -u dana -p %s" % DOCKER_PASS),
+    ("huggingface-token", "huggingface-token", HF_TOKEN, "huggingface-cli login --token %s" % HF_TOKEN),
+    ("secret-as-json-key", "github-token", JSON_KEY_TOKEN, '{"%s": {"user": "dana"}}' % JSON_KEY_TOKEN),
 ]
 
 _GIT_SHA = "4e1b9d2c8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d"
@@ -273,4 +295,18 @@ LOOKALIKES = [
     ("toolu-id", "toolu_01HxYzAbCdEfGhIjKlMnOpQr"),
     ("msg-id", '{"id": "msg_01XFDUDYJgAACzvnptvVoYEL", "requestId": "req_011CSHmJVsDBmAsBzQ3nYQPr"}'),
     ("base64-text", "echo SGVsbG8gV29ybGQK | base64 -d"),
+    # Look-alikes of the command-line forms: a prompt, a port, a variable, no password.
+    ("mysql-p-prompt", "mysql -h db.internal -u root -p billing"),
+    ("mysql-port", "mysql -P 3306 -h 127.0.0.1 -u root -p"),
+    ("ssh-port", "ssh -p 2222 deploy@web1 uptime"),
+    ("sshpass-file", "sshpass -f ~/.ssh/web1.pass ssh deploy@web1"),
+    ("curl-u-variables", 'curl -u "$CI_USER:$CI_TOKEN" https://ci.acme.dev/api/json'),
+    ("curl-u-user-only", "curl -u admin https://ci.acme.dev/api/json"),
+    ("aws-configure-region", "aws configure set region eu-west-1 --profile prod"),
+    ("redis-url-plain", "REDIS_URL=redis://cache.internal:6379/0"),
+    ("docker-login-stdin", "docker login -u dana --password-stdin registry.acme.dev"),
+    ("hf-hub-download", "from huggingface_hub import hf_hub_download, snapshot_download"),
+    ("pg-dump-port", "pg_dump -p 5432 -U billing billing > dump.sql"),
+    ("tar-p", "tar -pxzf release.tar.gz -C /srv/app"),
+    ("json-plain-keys", '{"session_identifier": "abc", "hook_event_name": "Stop", "permission_mode": "default"}'),
 ]

@@ -104,3 +104,13 @@ def test_entropy_threshold_is_a_named_constant():
     assert redact.ENTROPY_BITS == 4.0
     assert redact.entropy("aaaa") == 0.0
     assert redact.entropy("abcd") == 2.0
+
+
+def test_a_secret_used_as_a_json_key_is_redacted():
+    token = SECRETS[[s[0] for s in SECRETS].index("secret-as-json-key")][2]
+    other = SECRETS[[s[0] for s in SECRETS].index("github-pat")][2] if "github-pat" in [s[0] for s in SECRETS] \
+        else token[:-1] + ("A" if token[-1] != "A" else "B")
+    out = redact.redact_value({"users": {token: "dana", other: "eve"}, "input_tokens": 12})
+    assert token not in orjson.dumps(out).decode() and other not in orjson.dumps(out).decode()
+    assert sorted(out["users"].values()) == ["dana", "eve"]  # two keys stay two entries
+    assert out["input_tokens"] == 12
