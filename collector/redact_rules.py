@@ -299,8 +299,15 @@ HEADER_RULES = [
     ("basic-auth", r"(?<![\w\-])(?i:basic)[ \t]+(?P<basv>[A-Za-z0-9+/]{6,}={0,2})", _basic),
 ]
 
+def _not_a_path(text, start, vstart, vend, value):
+    """``MYSQL_PWD=...`` holds a password; ``OLDPWD=/home/dana`` a directory."""
+    return not value.startswith(("/", "~", ".", "$")) and _strong(text, start, vstart, vend, value)
+
+
 STRONG_RULES = [
     ("password", _flag("sflag", _STRONG_KEY), _strong),
+    # MYSQL_PWD, DB_PWD (the shell's own PWD and OLDPWD have no separator before it).
+    ("password", r"[_\-](?i:pwd)" + _assign("pwd"), _not_a_path),
     ("password", "(?i:" + _STRONG_KEY + ")" + _KEY_TAIL + _assign("strong"), _strong),
 ]
 
@@ -321,7 +328,8 @@ GROUPS = [
     ("azure", ("AccountKey=", "SharedAccessKey=", "sig="), False, AZURE_RULES),
     ("headers", ("authorization", "api-key", "auth-token", "private-token", "bearer", "basic", "cookie"),
      True, HEADER_RULES),
-    ("strong", ("password", "passwd", "passphrase", "secret", "private", "credential"), True, STRONG_RULES),
+    ("strong", ("password", "passwd", "passphrase", "secret", "private", "credential", "_pwd", "-pwd"), True,
+     STRONG_RULES),
     ("weak", ("token", "key"), True, WEAK_RULES),
 ]
 

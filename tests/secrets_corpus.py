@@ -125,6 +125,7 @@ REDIS_PASS = _join("Rd", "5", _r(ALNUM, 16))
 DOCKER_PAT = _join("dckr", "_pat_", _r(B64URL, 27))
 DOCKER_PASS = _join("Dk", "4", _r(ALNUM, 12))
 HF_TOKEN = _join("h", "f_", _r(string.ascii_letters, 34))
+MYSQL_PWD = _join("Pw", "3", _r(ALNUM, 9))
 JSON_KEY_TOKEN = _join("gh", "p_", _r(ALNUM, 36))
 
 SECRETS = [
@@ -224,6 +225,7 @@ SECRETS = [
     ("docker-login-pat", "docker-token", DOCKER_PAT, "docker login -u dana -p %s registry-1.docker.io" % DOCKER_PAT),
     ("docker-login-p", "password", DOCKER_PASS, "docker login registry.acme.dev -u dana -p %s" % DOCKER_PASS),
     ("huggingface-token", "huggingface-token", HF_TOKEN, "huggingface-cli login --token %s" % HF_TOKEN),
+    ("mysql-pwd-env", "password", MYSQL_PWD, "MYSQL_PWD=%s mysql -u root shop" % MYSQL_PWD),
     ("secret-as-json-key", "github-token", JSON_KEY_TOKEN, '{"%s": {"user": "dana"}}' % JSON_KEY_TOKEN),
 ]
 
@@ -308,5 +310,7 @@ LOOKALIKES = [
     ("hf-hub-download", "from huggingface_hub import hf_hub_download, snapshot_download"),
     ("pg-dump-port", "pg_dump -p 5432 -U billing billing > dump.sql"),
     ("tar-p", "tar -pxzf release.tar.gz -C /srv/app"),
+    ("shell-pwd", "PWD=/home/dana/src/shop\nOLDPWD=/home/dana"),
+    ("pwd-in-path", "cd $PWD/build && ls ../_pwd_cache"),
     ("json-plain-keys", '{"session_identifier": "abc", "hook_event_name": "Stop", "permission_mode": "default"}'),
 ]
