@@ -23,7 +23,7 @@ def test_api_sessions_and_analytics_filter_by_agent(home, api_server):
     assert len(gemini) == 4 and {s["agent"] for s in gemini} == {"gemini"}
     detail = api_server.get("/api/sessions/0ab84937-9fe7-4284-986a-33c832af0b6a").json()
     assert detail["agent"] == "gemini" and detail["model"] == "gemini-3.1-pro-preview"
-    assert detail["messages"]["prompts"] == 2
+    assert detail["messages"]["prompts"] == 1
     tokens = api_server.get("/api/analytics/tokens?agent=codex&start_date=2026-02-23&end_date=2026-02-23").json()
     assert tokens["filters"]["agent"] == "codex"
     assert tokens["totals"]["total_tokens"] == 34239227
@@ -35,7 +35,7 @@ def test_api_sessions_and_analytics_filter_by_agent(home, api_server):
     assert [a["agent"] for a in split] == ["codex", "gemini"]
     assert split[1]["total_tokens"] == 473586 + 397943 + 97289 + 206879
     time = api_server.get("/api/analytics/summary?agent=gemini&days=3660").json()
-    assert time["sessions"] == 4 and time["prompts"] == 5
+    assert time["sessions"] == 4 and time["prompts"] == 4
     for path in ("/api/sessions?agent=Codex!", "/api/analytics/time?agent=x%20y",
                  "/api/conversations/search?query=file&agent=NOPE!"):
         bad = api_server.get(path)

@@ -80,3 +80,23 @@ def wanted(folder, name):
     """Whether ``find_files`` should read a non-``.jsonl`` file: Gemini's legacy ``.json`` chats."""
     return (name.endswith(".json") and name.startswith("session-")
             and os.path.basename(folder) == "chats")
+
+
+def add_typed(batch, session_uuid, uid, text, at, agent_id=None, context=None):
+    """What a user typed, by the transcripts' own rules: a ``/command`` is a command,
+    ``<tag>`` blocks split off as context; a prompt or a command on the main thread
+    opens a turn. Returns the stored text (None when nothing was typed)."""
+    from ..transcript_lines import classify_typed_prompt
+
+    kind, value, blocks = classify_typed_prompt(text)
+    blocks = list(blocks or ()) + ([context] if context else [])
+    if blocks:
+        batch.messages.append((uid + ":context", session_uuid, agent_id, "user", "context",
+                               "\n\n".join(blocks), at, None))
+    if kind not in ("prompt", "command") or not value or not value.strip():
+        return None
+    batch.messages.append((uid, session_uuid, agent_id, "user", kind, value, at, None))
+    if agent_id is None:
+        batch.turns.append({"session": session_uuid, "uid": uid, "started_at": at,
+                            "ended_at": at, "end_kind": None})
+    return value

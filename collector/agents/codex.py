@@ -26,7 +26,7 @@ import orjson
 
 from ..transcript_lines import norm_ts, read_lines
 from ..transcripts import Parser
-from . import CODEX
+from . import CODEX, add_typed
 
 IDE_REQUEST = "## My request for Codex:"
 EXIT_PATTERNS = (re.compile(r"^Exit code: (-?\d+)", re.M), re.compile(r"^Process exited with code (-?\d+)", re.M))
@@ -165,13 +165,16 @@ class CodexParser(Parser):
             text = payload.get("message")
             if not isinstance(text, str) or not text.strip():
                 return
+            context = None
             if IDE_REQUEST in text:
-                text = text.split(IDE_REQUEST, 1)[1].strip() or text
+                # IDE clients put their context before what was asked: kept apart, as context.
+                head, request = text.split(IDE_REQUEST, 1)
+                if request.strip():
+                    context, text = head.strip() or None, request.strip()
             uid = "cx:%s:%d" % (self.uuid, self.lineno)
-            self.batch.messages.append((uid, self.uuid, None, "user", "prompt", text, at, None))
-            self.info.setdefault("first_input", text)  # the session's title when it has none
-            self.batch.turns.append({"session": self.uuid, "uid": uid, "started_at": at,
-                                     "ended_at": at, "end_kind": None})
+            typed = add_typed(self.batch, self.uuid, uid, text, at, context=context)
+            if typed:
+                self.info.setdefault("first_input", typed)  # the session's title when it has none
         elif kind == "task_complete":
             self.turn_activity(self.uuid, at, None)
         elif kind == "turn_aborted":

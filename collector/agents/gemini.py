@@ -26,7 +26,7 @@ import orjson
 
 from ..transcript_lines import norm_ts
 from ..transcripts import Parser
-from . import GEMINI
+from . import GEMINI, add_typed
 
 INJECTED_PREFIXES = ("<session_context>", "<hook_context>")
 #: User records the CLI writes itself: tool results sent back (older files hold them as
@@ -198,11 +198,8 @@ class GeminiParser(Parser):
             typed = typed_text(record)
             if not typed.strip():
                 return
-            batch.messages.append((base + "0", uuid, agent, "user", "prompt", typed, at, None))
-            info.setdefault("first_input", typed)  # the title when the chat has no summary
-            if agent is None:
-                batch.turns.append({"session": uuid, "uid": base + "0", "started_at": at,
-                                    "ended_at": at, "end_kind": None})
+            if add_typed(batch, uuid, base + "0", typed, at, agent_id=agent):
+                info.setdefault("first_input", typed)  # the title when the chat has no summary
         elif kind == "gemini":
             model = record.get("model") if isinstance(record.get("model"), str) else None
             if model and agent is None:
