@@ -197,17 +197,51 @@ def _whole_json(data):
     return True
 
 
-def run_hook():
+#: The payload key naming the agent whose hook ran (``--agent codex`` on the command line).
+AGENT_KEY = b"cctracker_agent"
+
+
+def agent_arg(argv):
+    """The ``--agent NAME`` of the hook's command line (lower-case letters, digits, '-'), or None."""
+    for i, word in enumerate(argv[:-1]):
+        if word == "--agent":
+            name = argv[i + 1]
+            if 0 < len(name) <= 40 and all(c.isdigit() or "a" <= c <= "z" or c == "-" for c in name):
+                return name
+    return None
+
+
+def tag_agent(raw, agent):
+    """The payload with ``"cctracker_agent": agent`` put first, without parsing it (no json import)."""
+    body = raw.lstrip()
+    if not body.startswith(b"{"):
+        return raw  # not an object: the drain keeps it as an error, untagged
+    rest = body[1:].lstrip()
+    tag = b'{"' + AGENT_KEY + b'":"' + agent.encode() + b'"'
+    return tag + (b"" if rest.startswith(b"}") else b",") + rest
+
+
+def run_hook(argv=None):
     """The hook: stdin to the spool, nothing printed. Always returns 0.
 
     ``CCTRACKER_EVENT_TIME`` (ISO 8601) replaces the receive time, for
     replays and tests; ``CLAUDE_PROJECT_DIR`` is kept with the event.
+    Installed for Codex or Gemini CLI, the command line says ``--agent codex``
+    (or ``gemini``) and the event is tagged with it.
     """
     try:
         # The event fired when Claude Code started us, not after stdin arrived.
         started = spool.time.time_ns()
+        payload = read_stdin()
+        if argv is None:
+            import sys
+
+            argv = sys.argv
+        agent = agent_arg(argv)
+        if agent and payload:
+            payload = tag_agent(payload, agent)
         record(
-            read_stdin(),
+            payload,
             received=event_time_from_env() or started,
             project_dir=spool.getenv("CLAUDE_PROJECT_DIR") or None,
         )

@@ -19,6 +19,7 @@ a drain can stop anywhere and the next one carries on.
 """
 
 from . import store
+from .agents import events as agent_events
 from .model_tools import CONTEXT_CHARS, ToolEvents, _text
 from .timeutil import seconds_between
 from .transcript_lines import classify_typed_prompt, title_from_prompt
@@ -51,6 +52,8 @@ class Model(ToolEvents):
     # --- entry point ---------------------------------------------------------
 
     def apply(self, event_id, at, payload, project_dir=None):
+        # Codex and Gemini CLI events arrive tagged by their hook; Gemini's get Claude's names.
+        payload = agent_events.normalize(payload)
         name = payload.get("hook_event_name")
         uuid = payload.get("session_id")
         if not isinstance(uuid, str) or not uuid:
@@ -70,6 +73,10 @@ class Model(ToolEvents):
             session_id, _ = store.ensure_session(
                 self.conn, uuid, cwd=cwd, at=at, source=source if isinstance(source, str) else "hook",
                 project_dir=project_dir, transcript_path=transcript)
+            agent = agent_events.agent_of(payload)
+            if agent:
+                self.conn.execute("update sessions set agent = ? where id = ? and agent != ?",
+                                  (agent, session_id, agent))
             status = self.conn.execute("select status from sessions where id = ?", (session_id,)).fetchone()[0]
             state = self.sessions[uuid] = {"id": session_id, "status": status, "at": at,
                                            "mode": None, "transcript": None, "cwd": None}

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from cctracker_client.spool import format_time
 
 from . import archive, store, transcript_time, transcripts
+from .agents import events as agent_events
 from .privacy import Privacy
 from .transcript_prepare import prepare, read_file
 # ``Pending`` is also used as ``transcript_store.Pending`` by the importer.
@@ -135,6 +136,9 @@ def write_batch(conn, batch, stats, *, path=None, is_agent_file=False,
     resolver = _TurnResolver(conn, sessions, batch)
     held = Pending() if pending is None else pending
     write_tool_calls(conn, batch, sessions, resolver, stats, held)
+    hooked = [s["id"] for u, s in sessions.items() if not s["owned"] and batch.sessions[u].get("agent")]
+    if hooked:  # Gemini's hooks send no call id: fold their calls into the file's (collector/agents)
+        agent_events.merge_hook_calls(conn, hooked)
     write_agents(conn, batch, sessions, resolver, path if is_agent_file else None, stats)
     write_messages(conn, batch, sessions, resolver, stats, held)
     write_usage(batch, sessions, stats, held)

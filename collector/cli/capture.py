@@ -2,6 +2,7 @@
 
 import click
 
+from . import agent_hooks
 from .base import cli, echo_json, fail, load_config
 
 
@@ -101,8 +102,10 @@ def _remember(action, path):
 @click.option("--sync", is_flag=True, help="Without \"async\": for Claude Code versions that lack async hooks.")
 @click.option("--dry-run", is_flag=True, help="Print the change as a diff; write nothing.")
 @click.option("--mcp", is_flag=True, help="Register `cctracker mcp` with Claude Code instead (user scope).")
+@click.option("--agent", type=agent_hooks.AGENT_CHOICE, default="claude-code", show_default=True,
+              help="Whose hooks: Claude Code's settings, Codex's hooks.json or Gemini CLI's settings.json.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
-def install(scope, settings_file, sync, dry_run, mcp, as_json):
+def install(scope, settings_file, sync, dry_run, mcp, agent, as_json):
     """Add the cctracker hook to Claude Code's settings for every event it uses.
 
     Safe to run again (it never adds a second copy, and moves an old one to
@@ -112,6 +115,8 @@ def install(scope, settings_file, sync, dry_run, mcp, as_json):
     """
     if mcp:
         return _mcp("install", dry_run, as_json)
+    if agent != "claude-code":
+        return agent_hooks.run("install", agent, dry_run, as_json)
     path = _path(scope, settings_file)
     change = _run("install", path, as_json, sync=sync, dry_run=dry_run)
     if as_json or dry_run:
@@ -131,11 +136,15 @@ def install(scope, settings_file, sync, dry_run, mcp, as_json):
 @_scope_options
 @click.option("--dry-run", is_flag=True, help="Print the change as a diff; write nothing.")
 @click.option("--mcp", is_flag=True, help="Remove the `cctracker mcp` registration instead.")
+@click.option("--agent", type=agent_hooks.AGENT_CHOICE, default="claude-code", show_default=True,
+              help="Whose hooks: Claude Code's, Codex's or Gemini CLI's.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
-def uninstall(scope, settings_file, dry_run, mcp, as_json):
+def uninstall(scope, settings_file, dry_run, mcp, agent, as_json):
     """Remove the cctracker hook from Claude Code's settings (nothing else)."""
     if mcp:
         return _mcp("uninstall", dry_run, as_json)
+    if agent != "claude-code":
+        return agent_hooks.run("uninstall", agent, dry_run, as_json)
     path = _path(scope, settings_file)
     change = _run("uninstall", path, as_json, dry_run=dry_run)
     if as_json or dry_run:
