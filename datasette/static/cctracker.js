@@ -139,7 +139,8 @@
   let anySessions = null
   function sessionsRecorded () {
     if (anySessions === null) {
-      anySessions = fetch(base + 'cctracker.json?sql=' + encodeURIComponent('select count(*) as n from sessions') + '&_shape=array')
+      // A canned query (metadata.yml): the dashboard runs no ad-hoc SQL.
+      anySessions = fetch(base + 'cctracker/recorded_sessions.json?_shape=array')
         .then(r => r.json()).then(rows => rows[0].n > 0).catch(() => true)
     }
     return anySessions
