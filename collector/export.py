@@ -193,12 +193,26 @@ def _ndjson(out, columns, rows, tag):
     return count
 
 
+#: A cell starting with one of these is a formula to a spreadsheet
+#: (``=HYPERLINK(...)`` in a prompt would run when the CSV is opened).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A value as a CSV cell: None empty, text that a spreadsheet would run prefixed with ``'``."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv(out, columns, rows):
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     count = 0
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow([csv_cell(v) for v in row])
         count += 1
     return count
 
@@ -206,7 +220,10 @@ def _csv(out, columns, rows):
 def export_file(conn, path, **options):
     """Export to ``path`` atomically (temp file, then rename) with mode 0600."""
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), suffix=".tmp", dir=directory)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), suffix=".tmp", dir=directory)
+    except OSError as e:
+        raise InvalidInput("output", "cannot write %s: %s" % (path, e.strerror or e)) from None
     try:
         os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:

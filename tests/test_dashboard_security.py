@@ -159,3 +159,9 @@ def test_redirects_stay_on_this_server():
     for location in (b"//evil.example/", b"https://evil.example/", b"/\\evil.example", b"evil.example"):
         assert host_check.same_origin(location) == b"/"
     assert host_check.same_origin(b"/-/dashboards/overview?x=1") == b"/-/dashboards/overview?x=1"
+
+
+@pytest.mark.parametrize("query", ["since=9999-12-31T23:59:59-23:59", "until=0001-01-01T00:00:00%2B23:59"])
+def test_the_search_page_answers_a_hostile_date_with_400(served, query):
+    status, _, body = request(served["port"], "/-/cctracker/search?q=invoice&" + query)
+    assert status == 400 and "out of range" in body

@@ -67,5 +67,7 @@ def guard(fn):
             return fn(*args, **kwargs)
         except CCTrackerError as e:
             fail(str(e))
+        except OSError as e:  # a file that cannot be read or written: one line, no traceback
+            fail("%s%s" % ("%s: " % e.filename if e.filename else "", e.strerror or e))
 
     return wrapper
