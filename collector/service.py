@@ -151,8 +151,17 @@ class Service:
     def _hooks_hint(self):
         from .status import hooks_report
 
-        if not any(entry["events"] for entry in hooks_report(home=self.config.home)):
+        hooks = hooks_report(home=self.config.home)
+        if not any(entry["events"] for entry in hooks):
             self.echo("Hooks are not installed yet: run `cctracker install` so new sessions are recorded.")
+            return
+        # After an upgrade to another Python, or a moved checkout, the old
+        # command fails silently inside Claude Code: say so where it is seen.
+        for entry in hooks:
+            if any(not (c["python_exists"] and c["script_exists"]) for c in entry["commands"]):
+                self.echo("The hook in %s points at a cctracker that is gone: run `cctracker install%s` to "
+                          "update it." % (entry["path"], "" if entry["scope"] == "user" else
+                                          " --settings %s" % entry["path"]))
 
     def wait(self):
         """Block until Ctrl-C or SIGTERM, then stop everything."""

@@ -96,8 +96,10 @@ def _python():
 def _install_pip(wheel, base, env):
     venv = base / "venv"
     subprocess.run([_python(), "-m", "venv", str(venv)], check=True, timeout=INSTALL_TIMEOUT)
-    _run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)], env)
-    return venv / "bin", venv / "bin" / "python"
+    install = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)]
+    _run(install, env)
+    reinstall = install[:-1] + ["--force-reinstall", "--no-deps", str(wheel)]
+    return venv / "bin", venv / "bin" / "python", (reinstall, env)
 
 
 def _tools(base, env):
@@ -111,16 +113,20 @@ def _tools(base, env):
 def _install_pipx(wheel, base, env):
     tools = _tools(base, env)
     env = dict(env, PIPX_HOME=str(base / "pipx"), PIPX_BIN_DIR=str(base / "bin"), PIPX_MAN_DIR=str(base / "man"))
-    _run([str(tools / "pipx"), "install", "--python", _python(), str(wheel)], env)
-    return base / "bin", base / "pipx" / "venvs" / "cctracker" / "bin" / "python"
+    install = [str(tools / "pipx"), "install", "--python", _python(), str(wheel)]
+    _run(install, env)
+    reinstall = install[:2] + ["--force"] + install[2:]
+    return base / "bin", base / "pipx" / "venvs" / "cctracker" / "bin" / "python", (reinstall, env)
 
 
 def _install_uv(wheel, base, env):
     tools = _tools(base, env)
     env = dict(env, UV_TOOL_DIR=str(base / "uv-tools"), UV_TOOL_BIN_DIR=str(base / "bin"),
                UV_PYTHON_DOWNLOADS="never")
-    _run([str(tools / "uv"), "tool", "install", "--python", _python(), str(wheel)], env)
-    return base / "bin", base / "uv-tools" / "cctracker" / "bin" / "python"
+    install = [str(tools / "uv"), "tool", "install", "--python", _python(), str(wheel)]
+    _run(install, env)
+    reinstall = install[:3] + ["--reinstall"] + install[3:]
+    return base / "bin", base / "uv-tools" / "cctracker" / "bin" / "python", (reinstall, env)
 
 
 INSTALLERS = {"pip": _install_pip, "pipx": _install_pipx, "uv": _install_uv}
@@ -136,8 +142,9 @@ def _run(argv, env, cwd=None, check=True, stdin=None, timeout=INSTALL_TIMEOUT, s
 class Installed:
     """One installation and a directory far from the checkout to run it in."""
 
-    def __init__(self, how, bin_dir, python, base, env):
+    def __init__(self, how, bin_dir, python, reinstall, base, env):
         self.how, self.bin, self.python, self.base, self.env = how, bin_dir, python, base, env
+        self.reinstall = reinstall  # (argv, env): what the README says to run to upgrade
         self.cwd = base / "elsewhere"
         self.cwd.mkdir()
 
@@ -158,8 +165,8 @@ def installed(request, wheel, tmp_path_factory):
                PIP_CACHE_DIR=os.environ.get("PIP_CACHE_DIR") or os.path.expanduser("~/.cache/pip"),
                UV_CACHE_DIR=os.environ.get("UV_CACHE_DIR") or os.path.expanduser("~/.cache/uv"))
     (base / "user").mkdir()
-    bin_dir, python = INSTALLERS[request.param](wheel, base, env)
-    return Installed(request.param, bin_dir, python, base, env)
+    bin_dir, python, reinstall = INSTALLERS[request.param](wheel, base, env)
+    return Installed(request.param, bin_dir, python, reinstall, base, env)
 
 
 @pytest.mark.slow
@@ -216,6 +223,17 @@ def test_hook_event_is_recorded_and_found_by_search(installed):
     assert "flux" in results[0]["snippet"]
     hooks = installed.json("status")["hooks"]
     assert [len(h["events"]) for h in hooks if h["path"] == str(settings)] == [13]
+
+
+@pytest.mark.slow
+def test_hook_survives_a_reinstall(installed):
+    settings = installed.base / "claude" / "settings.json"
+    installed.cctracker("install")
+    before = settings.read_text()
+    _run(*installed.reinstall)  # pip --force-reinstall, pipx install --force, uv tool install --reinstall
+    assert installed.json("status")["warnings"] == []
+    assert installed.cctracker("install").stdout.decode() == "Already installed in %s (13 events).\n" % settings
+    assert settings.read_text() == before
 
 
 def _get(url, timeout=5):
