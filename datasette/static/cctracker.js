@@ -141,7 +141,7 @@
     if (anySessions === null) {
       // A canned query (metadata.yml): the dashboard runs no ad-hoc SQL.
       anySessions = fetch(base + 'cctracker/recorded_sessions.json?_shape=array')
-        .then(r => r.json()).then(rows => rows[0].n > 0).catch(() => true)
+        .then(r => r.json()).then(rows => rows.length > 0 && rows[0].n > 0).catch(() => true)
     }
     return anySessions
   }
