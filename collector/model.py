@@ -16,6 +16,15 @@ Definitions (also in docs/metrics.md):
 
 State lives in the database (open turn, open waits, pending tool calls), so
 a drain can stop anywhere and the next one carries on.
+
+Every way in is an event applied here: hook events from the drain and
+``POST /api/events``, and the founding spec's REST writes
+(``collector.api.writes``), which become the hook events they stand for
+(``SessionStart``, ``UserPromptSubmit``, ``Stop``, ``PostToolUse``, ...) plus
+three *reported* events hooks never send: ``WaitingStart`` / ``WaitingEnd``
+(the user's wait, as a client measured it) and ``GitOperation``. Reported
+events (and a reported call's own ``files``) are only taken from a caller
+that says so (``apply(..., reported=True)``), never from a hook payload.
 """
 
 from . import store
@@ -32,8 +41,15 @@ class Model(ToolEvents):
     or content removed in metadata mode), so nothing here sees a secret.
     """
 
-    def __init__(self, conn, config, on_commit=None, on_transcript=None):
+    #: Events only a reporting client (the REST API) sends; a hook payload naming one is ignored.
+    REPORTED = frozenset(("WaitingStart", "WaitingEnd", "GitOperation"))
+
+    def __init__(self, conn, config, on_commit=None, on_transcript=None, source="hook"):
         self.conn = conn
+        self.source = source                # messages' and tool calls' source column, and their uid prefix
+        self.reported = False               # applying a reported event (see apply)
+        self.last_call = None               # (tool call id, [file operation ids]) of the last finished call
+        self.last_wait = None               # id of the last user wait opened or closed
         self.config = config
         self.threshold = config.think_threshold_seconds
         self.on_commit = on_commit          # (project_id, session_id) after a git commit
@@ -51,7 +67,7 @@ class Model(ToolEvents):
 
     # --- entry point ---------------------------------------------------------
 
-    def apply(self, event_id, at, payload, project_dir=None):
+    def apply(self, event_id, at, payload, project_dir=None, reported=False):
         # Codex and Gemini CLI events arrive tagged by their hook; Gemini's get Claude's names.
         payload = agent_events.normalize(payload)
         name = payload.get("hook_event_name")
@@ -60,9 +76,16 @@ class Model(ToolEvents):
             return None
         session_id = self._session(uuid, payload, at, project_dir, name)
         handler = getattr(self, "on_" + name, None) if isinstance(name, str) else None
-        if handler is not None:
-            handler(session_id, event_id, at, payload)
+        if handler is not None and (reported or name not in self.REPORTED):
+            self.reported = reported
+            try:
+                handler(session_id, event_id, at, payload)
+            finally:
+                self.reported = False
         return session_id
+
+    def uid(self, event_id):
+        return "%s:%s" % (self.source, event_id)
 
     def _session(self, uuid, payload, at, project_dir, name):
         state = self.sessions.get(uuid)
@@ -114,10 +137,16 @@ class Model(ToolEvents):
     def on_SessionStart(self, session_id, event_id, at, p):
         model = p.get("model") if isinstance(p.get("model"), str) else None
         title = p.get("session_title") if isinstance(p.get("session_title"), str) else None
+        # Hooks send neither branch nor version; a reporting client may.
         self.conn.execute(
-            "update sessions set model = coalesce(model, ?), title = coalesce(?, title) where id = ?",
-            (model, title, session_id),
+            "update sessions set model = coalesce(model, ?), title = coalesce(?, title),"
+            " git_branch = coalesce(git_branch, ?), claude_version = coalesce(claude_version, ?) where id = ?",
+            (model, title, _text(p.get("git_branch")), _text(p.get("claude_version")), session_id),
         )
+        remote = _text(p.get("git_remote"))
+        if remote:
+            self.conn.execute("update projects set git_remote = coalesce(git_remote, ?)"
+                              " where id = (select project_id from sessions where id = ?)", (remote, session_id))
         if self._open_turn(session_id) is None:
             self._start_user_wait(session_id, at, "session start (%s)" % p.get("source", "?"))
 
@@ -160,16 +189,17 @@ class Model(ToolEvents):
         # context (IDE blocks, reminders) is kept beside what was typed.
         kind, text, context = classify_typed_prompt(prompt) if prompt.strip() else (None, None, None)
         if kind == "command":
-            store.add_message(conn, uid="hook:" + event_id, session_id=session_id, role="user",
-                              kind="command", content=text, created_at=at, turn_id=turn_id)
+            store.add_message(conn, uid=self.uid(event_id), session_id=session_id, role="user",
+                              kind="command", content=text, created_at=at, turn_id=turn_id, source=self.source)
         elif kind == "prompt" and _text(text):
-            store.add_message(conn, uid="hook:" + event_id, session_id=session_id, role="user",
-                              kind="prompt", content=text, created_at=at, turn_id=turn_id)
+            store.add_message(conn, uid=self.uid(event_id), session_id=session_id, role="user",
+                              kind="prompt", content=text, created_at=at, turn_id=turn_id, source=self.source)
             conn.execute("update sessions set title = coalesce(title, ?) where id = ?",
                          (title_from_prompt(text), session_id))
         if context:
-            store.add_message(conn, uid="hook:%s:context" % event_id, session_id=session_id, role="user",
-                              kind="context", content="\n\n".join(context), created_at=at, turn_id=turn_id)
+            store.add_message(conn, uid=self.uid(event_id) + ":context", session_id=session_id, role="user",
+                              kind="context", content="\n\n".join(context), created_at=at, turn_id=turn_id,
+                              source=self.source)
 
     def on_Stop(self, session_id, event_id, at, p):
         self._end_turn(session_id, at, "stop", None, p.get("last_assistant_message"), event_id)
@@ -207,9 +237,9 @@ class Model(ToolEvents):
         turn_id = turn[0] if turn else store.turn_at(conn, session_id, at)
         text = _text(reply) if isinstance(reply, str) else None
         if text:
-            store.add_message(conn, uid="hook:" + event_id, session_id=session_id,
+            store.add_message(conn, uid=self.uid(event_id), session_id=session_id,
                               role="assistant", kind="reply", content=text, created_at=at,
-                              turn_id=turn_id)
+                              turn_id=turn_id, source=self.source)
         self._start_user_wait(session_id, at, (reply or "")[:CONTEXT_CHARS] if text else None)
 
     def _close_turn(self, turn_id, started_at, ended_at, kind, error=None):
@@ -252,7 +282,8 @@ class Model(ToolEvents):
         last = self.conn.execute(
             "select max(t) from (select max(coalesce(ended_at, started_at)) as t from tool_calls"
             " where turn_id = :turn union all select max(created_at) from messages where turn_id = :turn"
-            " union all select max(ended_at) from waits where turn_id = :turn)",
+            " union all select max(ended_at) from waits where turn_id = :turn"
+            " union all select max(at) from git_operations where turn_id = :turn)",
             {"turn": turn[0]},
         ).fetchone()[0]
         end = last if last and last <= at else turn[1]
@@ -266,17 +297,21 @@ class Model(ToolEvents):
 
     def _start_user_wait(self, session_id, at, context):
         conn = self.conn
-        if conn.execute("select 1 from waits where session_id = ? and kind = 'user' and ended_at is null",
-                        (session_id,)).fetchone():
+        found = conn.execute("select id from waits where session_id = ? and kind = 'user' and ended_at is null",
+                             (session_id,)).fetchone()
+        if found:
+            self.last_wait = found[0]
             return
         turn_id = store.turn_at(conn, session_id, at)
         conn.execute(
             "insert into waits (session_id, turn_id, kind, started_at, context_before)"
             " values (?, ?, 'user', ?, ?)",
-            (session_id, turn_id, at, _text(context) if context else None),
+            (session_id, turn_id, at, _text(context)[:CONTEXT_CHARS] if _text(context) else None),
         )
+        self.last_wait = conn.last_insert_rowid()
 
-    def _end_user_wait(self, session_id, at, context):
+    def _end_user_wait(self, session_id, at, context, duration=None):
+        """Close the open user wait at ``at``: measured, or ``duration`` when a client measured it."""
         conn = self.conn
         row = conn.execute(
             "select id, started_at from waits where session_id = ? and kind = 'user'"
@@ -284,15 +319,34 @@ class Model(ToolEvents):
             (session_id,),
         ).fetchone()
         if row is None:
-            return
-        duration = max(seconds_between(row[1], at), 0.0)
+            return None
+        if duration is None:
+            duration = max(seconds_between(row[1], at), 0.0)
         thinking = min(duration, self.threshold)
         conn.execute(
             "update waits set ended_at = ?, duration_seconds = ?, thinking_seconds = ?,"
             " away_seconds = ?, context_after = ? where id = ?",
             (at, round(duration, 6), round(thinking, 6), round(duration - thinking, 6),
-             _text(context) if context else None, row[0]),
+             _text(context)[:CONTEXT_CHARS] if _text(context) else None, row[0]),
         )
+        self.last_wait = row[0]
+        return row[0]
+
+    def on_WaitingStart(self, session_id, event_id, at, p):
+        """Reported: the user's wait began (a wait already open is that wait)."""
+        self._start_user_wait(session_id, at, p.get("context_before"))
+
+    def on_WaitingEnd(self, session_id, event_id, at, p):
+        """Reported: the user's wait ended at ``at``, lasting ``duration_seconds`` when sent.
+
+        With no wait open, a duration makes a closed wait ending at ``at``.
+        """
+        duration = p.get("duration_seconds")
+        if not isinstance(duration, (int, float)) or isinstance(duration, bool):
+            duration = None
+        if self._end_user_wait(session_id, at, p.get("context_after"), duration) is None and duration is not None:
+            self._start_user_wait(session_id, p["started_at"], None)
+            self._end_user_wait(session_id, at, p.get("context_after"), duration)
 
     def _permission_waits(self, session_id):
         """The session's open permission waits, ``[id, started_at, tool_use_id, tool name, turn_id]``.

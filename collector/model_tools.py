@@ -19,7 +19,7 @@ _CALL_INSERT = (
     "insert into tool_calls (session_id, turn_id, agent_id, tool_use_id, tool_name, mcp_server,"
     " mcp_tool, started_at, ended_at, duration_ms, status, error, summary, input, source)"
     " values (:session_id, :turn_id, :agent_id, :tool_use_id, :tool_name, :mcp_server, :mcp_tool,"
-    " :started_at, :ended_at, :duration_ms, :status, :error, :summary, :input, 'hook')"
+    " :started_at, :ended_at, :duration_ms, :status, :error, :summary, :input, :source)"
 )
 
 #: A call the transcript reader stored first keeps its row: the hook fills what it lacks.
@@ -42,7 +42,14 @@ class ToolEvents:
     def _input_json(self, tool_input):
         if tool_input is None:
             return None
-        return orjson.dumps(tool_input).decode()
+        try:
+            return orjson.dumps(tool_input).decode()
+        except TypeError:
+            # Integers past 64 bits or lone surrogates (a reporting client's metadata): msgspec
+            # writes both; orjson, which keeps the drain fast, writes neither.
+            import msgspec
+
+            return msgspec.json.encode(tool_input).decode("utf-8", "surrogatepass")
 
     # Most calls start and finish within one batch: a started call waits in
     # ``self.pending`` and is written once, complete, when it finishes (one
@@ -61,7 +68,8 @@ class ToolEvents:
                "agent_id": _str(p.get("agent_id")), "tool_use_id": use_id, "tool_name": name,
                "mcp_server": server, "mcp_tool": tool, "started_at": at, "ended_at": None,
                "duration_ms": None, "status": "pending", "error": None,
-               "summary": _text(tools.summary(name, tool_input)), "input": self._input_json(tool_input)}
+               "summary": _text(tools.summary(name, tool_input)), "input": self._input_json(tool_input),
+               "source": self.source}
         if use_id is None:
             self._write_call(row)
         else:
@@ -174,13 +182,18 @@ class ToolEvents:
             )
         self._close_permission_waits(session_id, at, use_id, name)
         response = p.get("tool_response")
-        for path, op, added, removed in tools.file_operations(name, tool_input, response):
+        files = p.get("files") if self.reported else None  # a reporting client's own count
+        file_ids = []
+        for path, op, added, removed in files or tools.file_operations(name, tool_input, response):
             conn.execute(
                 "insert or ignore into file_operations (tool_call_id, session_id, path, operation,"
                 " lines_added, lines_removed, at) values (?, ?, ?, ?, ?, ?, ?)",
                 (call_id, session_id, path, op, added if status == "ok" else 0,
                  removed if status == "ok" else 0, at),
             )
+            if conn.changes():
+                file_ids.append(conn.last_insert_rowid())
+        self.last_call = (call_id, file_ids)
         command = git_command(p)
         if command is not None:
             self._git(session_id, call_id, command, response, error, at)
@@ -204,6 +217,37 @@ class ToolEvents:
             project_id = self.conn.execute("select project_id from sessions where id = ?",
                                            (session_id,)).fetchone()[0]
             self.on_commit(project_id, session_id)
+
+    def on_GitOperation(self, session_id, event_id, at, p):
+        """Reported: a git operation; a commit whose ``[branch sha]`` line is in ``result`` is a commit."""
+        from . import gitops
+
+        operation, result = p.get("operation"), _text(p.get("result"))
+        parsed = gitops.parse_commit_output(result) if operation in gitops.COMMITTING else None
+        sha = parsed[1] if parsed else None
+        conn = self.conn
+        conn.execute(
+            "insert into git_operations (session_id, turn_id, operation, command, result, commit_sha, at)"
+            " values (?, ?, ?, ?, ?, ?, ?)",
+            (session_id, store.turn_at(conn, session_id, at), operation, _text(p.get("command")),
+             result[:gitops.RESULT_MAX_CHARS] if result else None, sha, at),
+        )
+        self.last_git = (conn.last_insert_rowid(), sha, None)
+        project_id = conn.execute("select project_id from sessions where id = ?", (session_id,)).fetchone()[0]
+        if not sha or project_id is None:
+            return
+        files = sorted(set(p.get("files_changed") or ()))
+        conn.execute(
+            "insert into commits (project_id, session_id, sha, committed_at, subject, files_changed,"
+            " lines_added, lines_removed) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (project_id, sha) do nothing",
+            (project_id, session_id, sha, at, _text(p.get("subject")) or parsed[2], len(files),
+             p.get("lines_added") or 0, p.get("lines_removed") or 0),
+        )
+        commit_id = conn.execute("select id from commits where project_id = ? and sha = ?",
+                                 (project_id, sha)).fetchone()[0]
+        conn.executemany("insert into commit_files (commit_id, path) values (?, ?) on conflict do nothing",
+                         [(commit_id, path) for path in files])
+        self.last_git = (self.last_git[0], sha, commit_id)
 
     # --- subagents -----------------------------------------------------------
 
@@ -238,9 +282,9 @@ class ToolEvents:
             )
         text = _text(message) if message else None
         if text:
-            store.add_message(self.conn, uid="hook:" + event_id, session_id=session_id, role="assistant",
+            store.add_message(self.conn, uid=self.uid(event_id), session_id=session_id, role="assistant",
                               kind="reply", content=text, created_at=at,
-                              turn_id=turn[0] if turn else None, agent_id=agent_id)
+                              turn_id=turn[0] if turn else None, agent_id=agent_id, source=self.source)
         if path:
             self._transcript(session_id, path, agent_id)
 

@@ -98,6 +98,25 @@ def file_operations(tool_name, tool_input, response=None):
     return []
 
 
+#: Operations a reporting client may name for a tool this module does not know.
+OPERATIONS = frozenset(("read", "write", "create", "edit", "notebook_edit", "glob", "grep"))
+
+
+def reported_operation(tool_name, path, action=None):
+    """What a reported call (``POST /api/activity``: a tool name and the file it touched) did to it.
+
+    The tool's own meaning first (the same map as hook payloads); for a tool
+    not known here, the client's ``action`` when it names an operation, else
+    ``other``. A reported Write is a ``write``: the client does not say
+    whether the file was new.
+    """
+    known = file_operations(tool_name, {"file_path": path, "path": path}, {"originalFile": ""})
+    if known:
+        return known[0][1]
+    action = (action or "").lower()
+    return action if action in OPERATIONS else "other"
+
+
 def bash_failed(response):
     """Transcript-side check: a string result starting 'Error' means the call failed."""
     return isinstance(response, str) and response.lstrip().startswith(("Error", "<tool_use_error>"))

@@ -107,11 +107,12 @@ def test_session_detail_by_id_and_by_claudes_uuid(api_server):
     assert (by_id["id"], by_id["session_uuid"], by_id["project_name"], by_id["status"]) == (
         1, UUID1, "acme-billing", "ended")
     assert [(t["seq"], t["end_kind"], t["working_seconds"]) for t in by_id["turns"]] == [
-        (1, "stop", 100.0), (2, "session_end", 55.0)]
+        (1, "stop", 100.0), (2, "interrupted", 15.0)]  # see test_api_spec: the session model's rules
     assert [(c["tool_name"], c["status"]) for c in by_id["tool_calls"]] == [
         ("Grep", "ok"), ("Edit", "ok"), ("Bash", "error"), ("Write", "ok"), ("Read", "ok")]
     assert [(w["kind"], w["duration_seconds"], w["thinking_seconds"], w["away_seconds"])
-            for w in by_id["waits"]] == [("user", 706.0, 300.0, 406.0)]
+            for w in by_id["waits"]] == [("user", 41.0, 41.0, 0.0), ("user", 706.0, 300.0, 406.0),
+                                         ("user", 40.0, 40.0, 0.0)]
     assert [(g["operation"], g["commit_sha"]) for g in by_id["git_operations"]] == [("commit", "4e1b9d2")]
     assert [(c["sha"], c["lines_added"], c["lines_removed"]) for c in by_id["commits"]] == [("4e1b9d2", 23, 1)]
     assert {k: by_id["messages"][k] for k in ("total", "prompts", "replies", "thinking")} == {

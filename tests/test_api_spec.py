@@ -1,14 +1,19 @@
 """The founding spec's endpoints on a real waitress server, with values computed by hand.
 
-One project (acme-billing) with two sessions, built only through the API:
+One project (acme-billing) with two sessions, built only through the API. Every POST is
+applied as events by the session model, so the rules are the hooks' (collector/model.py):
 
 session 1, 2026-03-02 (Claude's UUID 3f6c…):
-  09:00:00 start          09:00:41 prompt "Fix the rounding…" (turn 1)
+  09:00:00 start (a user wait opens)    09:00:41 prompt "Fix the rounding…" (turn 1; wait: 41 s)
   09:00:45 Grep billing/  09:00:57 Edit invoice.py (+3 -1)   09:01:26 Bash fails
   09:02:10 Write tests/test_rounding.py (+20)   09:02:12 Read README.md
-  09:02:21 reply (turn 1 ends: 100 s)   09:02:21-09:14:07 wait (706 s: 300 thinking, 406 away)
-  09:14:07 prompt "Commit it" (turn 2)  09:14:22 git commit 4e1b9d2   09:15:02 end (902 s)
-session 2, 2026-03-03: 10:00:00 start, 10:05:00 Edit web/app.ts (+5 -5), 10:30:30 end (1830 s)
+  09:02:21 reply (turn 1 ends: 100 s; a user wait opens, which waiting/start finds)
+  09:02:21-09:14:07 wait (706 s: 300 thinking, 406 away)
+  09:14:07 prompt "Commit it" (turn 2)  09:14:22 git commit 4e1b9d2
+  09:15:02 end (902 s): turn 2 had no reply, so it was interrupted at its last event (the
+           commit) and the user waited from there to the end (40 s)
+session 2, 2026-03-03: 10:00:00 start, 10:05:00 Edit web/app.ts (+5 -5), 10:30:30 end (1830 s,
+  all of it a user wait: no prompt)
 and a second project (/srv/other) with one open session started 2026-03-01.
 """
 
@@ -117,7 +122,8 @@ def test_conversation_makes_turns_and_messages(built):
         "select seq, started_at, ended_at, end_kind, working_seconds from turns where session_id = 1"
         " order by seq").fetchall() == [
         (1, "2026-03-02T09:00:41.000000Z", "2026-03-02T09:02:21.000000Z", "stop", 100.0),
-        (2, "2026-03-02T09:14:07.000000Z", "2026-03-02T09:15:02.000000Z", "session_end", 55.0),
+        # No reply before the end: interrupted, at its last event (the commit), as with hooks.
+        (2, "2026-03-02T09:14:07.000000Z", "2026-03-02T09:14:22.000000Z", "interrupted", 15.0),
     ]
     assert conn.execute(
         "select turn_id, role, kind, content, source from messages order by id").fetchall() == [
@@ -139,7 +145,8 @@ def test_activity_records_any_tool_and_its_file(built):
     r = post(api, "/api/activity", {"session_id": 1, "timestamp": "2026-03-02T09:14:30Z",
                                     "tool_name": "mcp__github__create_pull_request",
                                     "action": "open PR"}, 201)
-    assert r == {"id": 7, "session_id": 1, "turn_id": 2, "file_operation_id": None}
+    # Reported after session 1 ended: no turn is open (the call reopens the session, as a hook would).
+    assert r == {"id": 7, "session_id": 1, "turn_id": None, "file_operation_id": None}
     conn = api.db()
     assert conn.execute(
         "select tool_name, mcp_server, mcp_tool, status, summary from tool_calls where id = 7").fetchone() == (
@@ -162,15 +169,22 @@ def test_waiting_splits_thinking_and_away_at_the_threshold(built):
     api, _ = built
     assert api.db().execute(
         "select kind, started_at, ended_at, duration_seconds, thinking_seconds, away_seconds,"
-        " context_before from waits").fetchall() == [
-        ("user", "2026-03-02T09:02:21.000000Z", "2026-03-02T09:14:07.000000Z", 706.0, 300.0, 406.0, "Fixed")]
+        " context_before from waits order by id").fetchall() == [
+        ("user", "2026-03-02T09:00:00.000000Z", "2026-03-02T09:00:41.000000Z", 41.0, 41.0, 0.0,
+         "session start (startup)"),
+        ("user", "2026-03-02T09:02:21.000000Z", "2026-03-02T09:14:07.000000Z", 706.0, 300.0, 406.0,
+         "Fixed: totals now round half-even."),
+        ("user", "2026-03-02T09:14:22.000000Z", "2026-03-02T09:15:02.000000Z", 40.0, 40.0, 0.0, "interrupted"),
+        ("user", "2026-03-03T10:00:00.000000Z", "2026-03-03T10:30:30.000000Z", 1830.0, 300.0, 1530.0,
+         "session start (resume)"),
+        ("user", "2026-03-01T08:00:00.000000Z", None, None, None, None, "session start (startup)")]
 
 
 def test_waiting_end_with_duration_and_no_open_wait_records_a_closed_one(built):
     api, _ = built
     r = post(api, "/api/waiting/end", {"session_id": 1, "timestamp": "2026-03-02T09:14:20Z",
                                        "duration_seconds": 12.5}, 200)
-    assert r == {"id": 2, "session_id": 1, "started_at": "2026-03-02T09:14:07.500000Z",
+    assert r == {"id": 6, "session_id": 1, "started_at": "2026-03-02T09:14:07.500000Z",
                  "ended_at": "2026-03-02T09:14:20.000000Z", "duration_seconds": 12.5,
                  "thinking_seconds": 12.5, "away_seconds": 0.0}
 

@@ -95,18 +95,27 @@ def test_bad_query_gives_400_naming_the_parameter(api, query, field):
 @pytest.mark.parametrize("method, path, body", [
     ("POST", "/api/session/end", {"session_id": 999}),
     ("POST", "/api/activity", {**GOOD_ACTIVITY, "session_id": 999}),
-    ("POST", "/api/waiting/end", {"session_id": 1, "timestamp": "2026-03-02T09:00:00Z"}),
     ("GET", "/api/projects/999/timeline", None),
     ("GET", "/api/sessions/999", None),
     ("GET", "/api/sessions/no-such-uuid", None),
     ("GET", "/api/nothing-here", None),
-], ids=["end-unknown", "activity-unknown", "no-open-wait", "timeline-unknown", "session-unknown",
+], ids=["end-unknown", "activity-unknown", "timeline-unknown", "session-unknown",
         "uuid-unknown", "no-route"])
 def test_unknown_ids_give_404_json(api, method, path, body):
     r = api.request(method, path, json=body)
     assert r.status_code == 404
     assert r.json()["error"] == "not_found"
     assert r.headers["Content-Type"].startswith("application/json")
+
+
+def test_ending_a_wait_when_none_is_open_gives_404(api):
+    # The session's start opened a user wait; the prompt ended it.
+    r = api.post("/api/conversation", json={"session_id": 1, "timestamp": "2026-03-02T09:00:00Z",
+                                             "user_prompt": "go"})
+    assert r.status_code == 201
+    r = api.post("/api/waiting/end", json={"session_id": 1, "timestamp": "2026-03-02T09:00:05Z"})
+    assert r.status_code == 404
+    assert r.json()["error"] == "not_found"
 
 
 def test_wrong_method_gives_405_json(api):

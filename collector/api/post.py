@@ -6,7 +6,7 @@ from .validate import iso, json_body
 
 
 class WriteResource:
-    """Validate the body against ``schema``, then ``write(conn, privacy, body, at)``; 201 with its result.
+    """Validate the body against ``schema``, then ``write(ctx, body, at)``; 201 with its result.
 
     ``at`` is the body's ``timestamp``, checked and normalised (400 naming it when bad).
     """
@@ -18,5 +18,5 @@ class WriteResource:
 
     def on_post(self, req, resp):
         body = json_body(req, self.schema)
-        resp.media = self.write(self.ctx.db(), self.ctx.privacy, body, iso(body.timestamp, "timestamp"))
+        resp.media = self.write(self.ctx, body, iso(body.timestamp, "timestamp"))
         resp.status = falcon.HTTP_201

@@ -64,7 +64,7 @@ class Start:
     def on_post(self, req, resp):
         body = json_body(req, SessionStart)
         at = iso(body.timestamp, "timestamp") or now()
-        resp.media = writes.start_session(self.ctx.db(), self.ctx.privacy, body, at)
+        resp.media = writes.start_session(self.ctx, body, at)
         # An excluded project is not recorded: nothing was created.
         resp.status = falcon.HTTP_200 if resp.media["status"] == "excluded" else falcon.HTTP_201
 
@@ -76,7 +76,7 @@ class End:
     def on_post(self, req, resp):
         body = json_body(req, SessionEnd)
         at = iso(body.timestamp, "timestamp") or now()
-        resp.media = writes.end_session(self.ctx.db(), body, at)
+        resp.media = writes.end_session(self.ctx, body, at)
 
 
 class Sessions:

@@ -12,8 +12,7 @@ class End:
 
     def on_post(self, req, resp):
         body = json_body(req, WaitingEnd)
-        resp.media = writes.end_waiting(self.ctx.db(), self.ctx.privacy, self.ctx.config, body,
-                                        iso(body.timestamp, "timestamp"))
+        resp.media = writes.end_waiting(self.ctx, body, iso(body.timestamp, "timestamp"))
 
 
 def register(app, ctx):

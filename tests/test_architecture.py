@@ -1,0 +1,115 @@
+"""The tree's shape: no import cycles, and one owner for turns, waits and tool calls."""
+
+import ast
+import pathlib
+import re
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+PACKAGES = ("collector", "hooks", "cctracker_client")
+
+
+def _modules():
+    found = {}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            parts = list(path.relative_to(ROOT).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            found[".".join(parts)] = path
+    return found
+
+
+def _imports(name, path, modules):
+    """The modules of the tree ``name`` imports, anywhere in it (a function's lazy import counts too)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            targets = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[:len(package.split(".")) - node.level + 1] if node.level else []
+            module = ".".join(base + ([node.module] if node.module else [])) if node.level else node.module
+            subs = [module + "." + a.name for a in node.names if module + "." + a.name in modules]
+            # "from pkg import submodule" depends on the submodule; "from pkg import name" on pkg.
+            targets = subs if len(subs) == len(node.names) else [module] + subs
+        else:
+            continue
+        for target in targets:
+            while target and target not in modules:
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                out.add(target)
+    return out
+
+
+def _cycles(graph):
+    """Strongly connected components of more than one module (Tarjan)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_the_tree_has_no_import_cycles():
+    modules = _modules()
+    graph = {name: _imports(name, path, modules) for name, path in modules.items()}
+    assert len(graph) > 50 and graph["collector.api.writes"] >= {"collector.model"}
+    assert _cycles(graph) == []
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+_WRITE = re.compile(r"\b(?:insert(?:\s+or\s+\w+)?\s+into|update|replace\s+into)\s+(turns|waits|tool_calls)\b",
+                    re.IGNORECASE)
+
+#: The one session model.
+MODEL = {"collector/model.py", "collector/model_tools.py"}
+
+#: Writers still outside the model: the transcript reader stores the turns and tool calls
+#: it reads in bulk (issue #13 item 2 for transcripts, not done yet). Nothing may join them.
+NOT_YET_EVENTS = {"collector/transcript_store.py", "collector/transcript_rows.py"}
+
+
+def _writers():
+    found = {}
+    for package in PACKAGES + ("datasette",):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    for table in _WRITE.findall(node.value):
+                        found.setdefault(str(path.relative_to(ROOT)), set()).add(table)
+    return found
+
+
+def test_no_module_outside_the_model_writes_turns_waits_or_tool_calls():
+    writers = _writers()
+    assert set(writers) - NOT_YET_EVENTS == MODEL, writers
+    assert writers["collector/model.py"] >= {"turns", "waits"}
+    assert "tool_calls" in writers["collector/model_tools.py"]
+    assert _WRITE.findall("insert or ignore into tool_calls (a) values (1)") == ["tool_calls"]
+    assert _WRITE.findall("update turns set x = 1") == ["turns"]
