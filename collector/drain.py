@@ -379,7 +379,3 @@ class Drainer:
 def drain_once(conn, config):
     """Drain everything waiting in the spool once; returns the stats as a dict."""
     return Drainer(conn, config).drain_once().as_dict()
-
-
-# The thread that runs this under ``cctracker serve`` (kept importable from here).
-from .drain_thread import DrainThread  # noqa: E402,F401
