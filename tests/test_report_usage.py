@@ -133,3 +133,10 @@ def test_time_model_moved_and_by_still_works(shared):
     assert timed["by"] == "model" and "summary" in timed
     plain = cctracker(shared["home"], "--by", "project", "--days", "3660")
     assert plain.returncode == 0 and "By project" in plain.stdout
+
+
+@pytest.mark.parametrize("by", ["day", "week", "session", "project", "model"])
+def test_time_report_tables_fit_100_columns(shared, by):
+    done = cctracker(shared["home"], "time", "--by", by, "--days", "3660")
+    assert done.returncode == 0, done.stderr
+    assert max(len(line) for line in done.stdout.splitlines()) <= 100

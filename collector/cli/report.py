@@ -3,7 +3,7 @@ project or model. A thin skin over ``collector.analytics``."""
 
 import click
 
-from .. import db, localdays
+from .. import db, localdays, sessionref
 from ..analytics import breakdown, filters as filters_mod, metrics, tokens
 from ..errors import InvalidInput
 from .base import cli, echo_json, guard, load_config, table
@@ -46,15 +46,13 @@ SUMMARY = [
     ("Productivity score", "productivity_score", "num", "0-100; see docs/metrics.md"),
 ]
 
+#: The breakdown tables print these columns, so they fit 100 columns; ``--json`` has every figure.
 COLUMNS = {
-    "session": ["session", "project", "started", "wall", "active", "working", "permission", "thinking",
-                "away", "prompts", "tools", "success", "files", "commits", "tokens", "cost",
-                "engagement", "productivity"],
-    "model": ["model", "priced as", "requests", "input", "output", "cache write", "cache read", "cost"],
+    "session": ["session", "project", "started", "active", "prompts", "tools", "commits", "tokens", "cost"],
+    "model": ["model", "priced as", "input", "output", "cache write", "cache read", "cost"],
 }
-GROUP_COLUMNS = ["sessions", "wall", "active", "working", "permission", "thinking", "away", "prompts",
-                 "prompts/h", "tools", "success", "files", "commits", "lines", "tokens", "cost",
-                 "engagement", "productivity"]
+GROUP_COLUMNS = ["sessions", "wall", "active", "thinking", "prompts", "tools", "commits",
+                 "tokens", "cost"]
 
 
 def fmt(value, kind):
@@ -90,7 +88,7 @@ def _group_row(key, r):
     }
 
 
-def _table_rows(by, found):
+def _table_rows(by, found, prefixes=None):
     if by == "model":
         return [{"model": r["model"], "priced as": r["price_match"] or "unknown price",
                  "requests": fmt(r["requests"], "int"), "input": fmt(r["input_tokens"], "int"),
@@ -99,9 +97,10 @@ def _table_rows(by, found):
                  "cache read": fmt(r["cache_read_tokens"], "int"), "cost": fmt(r["cost_usd"], "usd")}
                 for r in found]
     if by == "session":
+        prefixes = prefixes or {}
         out = []
         for r in found:
-            row = _group_row(("session", r["session_uuid"][:8]), r)
+            row = _group_row(("session", prefixes.get(r["session_uuid"], r["session_uuid"])), r)
             row.update({"project": r["project_name"] or "n/a", "started": localdays.minute(r["started_at"]),
                         "tools": fmt(r["tool_calls"], "int")})
             out.append(row)
@@ -179,7 +178,9 @@ def time_report(by, days, start_date, end_date, project, as_json, agent=None):
     table([{"metric": label, "value": "n/a" if summary.get(key) is None and not summary.get("sessions")
             else fmt(summary.get(key), kind), "from": how} for label, key, kind, how in SUMMARY])
     click.echo("\nBy %s" % by)
-    table(_table_rows(by, found), COLUMNS.get(by, [by if by != "project" else "project"] + GROUP_COLUMNS))
+    prefixes = sessionref.shorts(r[0] for r in conn.execute("select session_uuid from sessions")) \
+        if by == "session" else None
+    table(_table_rows(by, found, prefixes), COLUMNS.get(by, [by if by != "project" else "project"] + GROUP_COLUMNS))
     click.echo("\nTools")
     table([{"tool": t["tool"], "calls": fmt(t["calls"], "int"), "errors": fmt(t["errors"], "int"),
             "success": fmt(t["success_rate"], "pct"), "mean ms": fmt(t["duration_ms_avg"], "num"),
