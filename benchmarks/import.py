@@ -27,15 +27,16 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import make_corpus  # noqa: E402
 
-from collector import db, importer  # noqa: E402
+from collector import config as config_mod, db, importer  # noqa: E402
 
 CCUSAGE = ROOT / ".cache" / "ccusage" / "node_modules" / ".bin" / "ccusage"
 
 
-def run_import(projects, db_path, workers=None):
+def run_import(projects, db_path, workers=None, archive=True):
     conn = db.connect(db_path)
+    settings = config_mod.Config(home=os.path.dirname(db_path), archive_transcripts=archive)
     started = time.perf_counter()
-    summary = importer.import_paths(conn, [projects], workers=workers)
+    summary = importer.import_paths(conn, [projects], config=settings, workers=workers)
     seconds = time.perf_counter() - started
     conn.close()
     return seconds, summary
@@ -61,6 +62,8 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, default=1, help="runs of each; the best time counts")
     parser.add_argument("--workers", type=int, choices=(0, 1), default=None,
                         help="1: read in a worker process, 0: in-process (default: as the import decides)")
+    parser.add_argument("--archive-cost", action="store_true",
+                        help="also import with the transcript archive off and print what it costs")
     args = parser.parse_args(argv)
     work = tempfile.mkdtemp(prefix="cctracker-import-bench-")
     try:
@@ -68,14 +71,23 @@ def main(argv=None):
         projects = os.path.join(work, "projects")
         mb = size / 1e6
         print("corpus: %d files, %.1f MB" % (files, mb))
-        ours, theirs = [], []
+        ours, theirs, without = [], [], []
         for run in range(max(args.runs, 1)):
             path = os.path.join(work, "bench%d.db" % run)
             seconds, summary = run_import(projects, path, args.workers)
             ours.append(seconds)
-            for suffix in ("", "-wal", "-shm"):
-                if os.path.exists(path + suffix):
-                    os.remove(path + suffix)
+            archive = os.path.join(work, "archive.db")
+            archived_mb = os.path.getsize(archive) / 1e6 if os.path.exists(archive) else 0.0
+            for name in ("bench%d.db" % run, "archive.db"):
+                for suffix in ("", "-wal", "-shm"):
+                    if os.path.exists(os.path.join(work, name) + suffix):
+                        os.remove(os.path.join(work, name) + suffix)
+            if args.archive_cost:
+                seconds, _ = run_import(projects, path, args.workers, archive=False)
+                without.append(seconds)
+                for suffix in ("", "-wal", "-shm"):
+                    if os.path.exists(path + suffix):
+                        os.remove(path + suffix)
             seconds = run_ccusage(work)
             if seconds:
                 theirs.append(seconds)
@@ -87,6 +99,11 @@ def main(argv=None):
         for name, seconds, rate in rows:
             print("%-34s %10.2f %10.1f" % (name, seconds, rate))
         print("vector pass: none during import (the search indexer embeds later)")
+        print("transcript archive: %.1f MB for %.1f MB of transcripts (%.1fx smaller)"
+              % (archived_mb, mb, mb / archived_mb if archived_mb else 0))
+        if without:
+            print("import without the archive: %.2f s; the archive costs %.2fx the time"
+                  % (min(without), ours / min(without)))
         if theirs:
             print("ratio import/ccusage: %.2fx" % (theirs / ours))
         else:

@@ -23,6 +23,7 @@ import orjson
 
 from . import redact
 from .transcript_lines import path_hints
+from .transcripts import KNOWN_TYPES
 
 ARCHIVE_NAME = "archive.db"
 #: zlib level: 6 is the usual speed/size balance (transcripts shrink ~8x).
@@ -103,7 +104,13 @@ def read_span(path, start, end):
 
 
 def _cwd_and_times(lines):
+    """(cwd, first time, last time, is Claude Code's) of a run of lines.
+
+    Other agents' files (Codex, Gemini) pass through the same reader; only
+    Claude Code's are archived, since only Claude Code can resume them.
+    """
     cwd = first = last = None
+    claude = False
     for raw in lines:
         try:
             obj = orjson.loads(raw)
@@ -111,13 +118,14 @@ def _cwd_and_times(lines):
             continue
         if not isinstance(obj, dict):
             continue
+        claude = claude or obj.get("type") in KNOWN_TYPES
         if cwd is None and isinstance(obj.get("cwd"), str):
             cwd = obj["cwd"]
         at = obj.get("timestamp")
         if isinstance(at, str):
             first = first or at
             last = at
-    return cwd, first, last
+    return cwd, first, last, claude
 
 
 #: One writing connection per archive file and process (an import stores
@@ -143,7 +151,9 @@ def keep(main_conn, read, session_uuid, agent_id, config=None):
         lines = [redact_line(r) for r in read_span(read.path, read.offset, read.new_offset)]
         if not lines:
             return 0
-        cwd, first, last = _cwd_and_times(lines)
+        cwd, first, last, claude = _cwd_and_times(lines)
+        if not claude:
+            return 0
         with _writers_lock:
             conn = _writers.get(path)
             if conn is None:

@@ -152,3 +152,30 @@ def test_forget_drops_the_archived_lines(claude_dir, tmp_path, home):
 def test_help_says_secrets_stay_redacted():
     done = cli("restore", "--help")
     assert "Secrets stay redacted" in " ".join(done.stdout.split())
+
+
+def test_tailed_transcript_is_archived_as_it_grows(home, tmp_path):
+    """The drain reads a live transcript at each Stop; the archive keeps every part once."""
+    from collector import config as config_mod
+    from collector.drain import drain_once
+    from replay import run_hook
+
+    original = TRANSCRIPTS / "spotter" / "tool_heavy.jsonl"
+    uuid = session_of(original)
+    live = tmp_path / "live" / (uuid + ".jsonl")
+    live.parent.mkdir()
+    lines = original.read_bytes().splitlines(keepends=True)
+    payload = {"session_id": uuid, "cwd": "/home/marco/projects/spotter", "transcript_path": str(live)}
+    config = config_mod.load()
+    conn = db.connect(config.db_path)
+    for part, at in ((lines[:10], "2026-02-10T21:20:00Z"), (lines[10:25], "2026-02-10T21:25:00Z"),
+                     (lines[25:], "2026-02-10T21:30:00Z")):
+        with open(live, "ab") as f:
+            f.write(b"".join(part))
+        run_hook({**payload, "hook_event_name": "Stop"}, home, at=at)
+        drain_once(conn, config)
+    drain_once(conn, config)  # a second read of the same end adds nothing
+    live.unlink()
+    out = tmp_path / "out"
+    cli("restore", uuid, "--to", str(out))
+    assert parsed(out / (uuid + ".jsonl")) == [redact.redact_value(o) for o in parsed(original)]
