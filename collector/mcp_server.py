@@ -263,3 +263,22 @@ def build_server(db_path=None):
 
 def run(db_path=None):
     build_server(db_path).run("stdio")
+
+
+def main():
+    """``python -m collector.mcp_server``: what ``install --mcp`` registers. It skips the
+    CLI's imports (every command module) so Claude Code's start of the server stays short."""
+    import sys
+
+    from . import config as config_mod
+
+    try:
+        path = config_mod.load().db_path
+    except config_mod.ConfigError as e:
+        print("Error: %s" % e, file=sys.stderr)
+        sys.exit(1)
+    run(path)
+
+
+if __name__ == "__main__":
+    main()

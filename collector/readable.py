@@ -16,6 +16,10 @@ import orjson
 from . import db, localdays, sessionref, timeline
 from .errors import InvalidInput
 
+#: Message kinds shown folded, and their labels (what the transcript reader stores).
+FOLDED = {"thinking": "Thinking", "meta": "Injected by Claude Code", "command_output": "Command output",
+          "context": "Injected context"}
+WHO = {"prompt": "Prompt", "reply": "Claude", "command": "Command"}
 #: Folded tool input/result text beyond this is cut (the archive and JSON export keep it all).
 FOLD_CHARS = 8000
 
@@ -98,8 +102,12 @@ def _md_items(items, depth=0):
             block = "**Prompt** (%s)\n\n%s" % (localdays.minute(item["at"]), item["text"])
         elif kind == "reply":
             block = "**Claude** (%s)\n\n%s" % (localdays.minute(item["at"]), item["text"])
-        elif kind == "thinking":
-            block = _md_details("Thinking", _md_fence(item["text"]))
+        elif kind == "command":
+            block = "**Command** (%s)\n\n%s" % (localdays.minute(item["at"]), _md_fence(item["text"]))
+        elif kind == "event":
+            block = "*%s*" % item["text"].replace("*", "\\*").strip()
+        elif kind in FOLDED:
+            block = _md_details(FOLDED[kind], _md_fence(item["text"]))
         elif kind == "tool":
             parts = ["Input:\n\n" + _md_fence(_cut(_json(item.get("input")) or "(not recorded)"))]
             if item.get("error"):
@@ -168,12 +176,14 @@ def _html_items(items):
     for item in items:
         kind = item["type"]
         when = localdays.minute(item.get("at"))
-        if kind in ("prompt", "reply"):
+        if kind in ("prompt", "reply", "command"):
             out.append('<div class="msg %s"><span class="who">%s · %s</span>%s</div>' % (
-                kind, "Prompt" if kind == "prompt" else "Claude", when, _esc(item["text"])))
-        elif kind == "thinking":
-            out.append("<details><summary>Thinking · %s</summary><pre>%s</pre></details>" % (
-                when, _esc(item["text"])))
+                "reply" if kind == "reply" else "prompt", WHO[kind], when, _esc(item["text"])))
+        elif kind == "event":
+            out.append('<p class="meta">%s · %s</p>' % (when, _esc(item["text"])))
+        elif kind in FOLDED:
+            out.append("<details><summary>%s · %s</summary><pre>%s</pre></details>" % (
+                FOLDED[kind], when, _esc(item["text"])))
         elif kind == "tool":
             body = "<pre>%s</pre>" % _esc(_cut(_json(item.get("input")) or "(input not recorded)"))
             if item.get("error"):

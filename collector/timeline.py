@@ -120,5 +120,5 @@ def build(conn, session_id, *, results=True, max_turns=None):
 
 
 def prompts(timeline):
-    """Every typed prompt of a timeline, in order."""
-    return [i["text"] for t in timeline["turns"] for i in t["items"] if i["type"] == "prompt"]
+    """Everything the user typed (prompts and commands), in order."""
+    return [i["text"] for t in timeline["turns"] for i in t["items"] if i["type"] in ("prompt", "command")]

@@ -35,7 +35,7 @@ def imported(tmp_path, home):
 
 
 def typed_prompts(path):
-    """(session, [prompt text]) read straight from a transcript: main-thread user text a person typed."""
+    """(session, [typed text]) read straight from a transcript: main-thread user text a person typed."""
     session, found = None, []
     for raw in open(path, "rb"):
         obj = orjson.loads(raw)
@@ -43,8 +43,8 @@ def typed_prompts(path):
         if obj.get("type") != "user" or obj.get("isSidechain") or obj.get("isMeta"):
             continue
         text, _ = text_of(obj["message"].get("content"))
-        kind, value = classify_user_text(text) if text else (None, None)
-        if kind == "prompt":
+        kind, value, _ = classify_user_text(text) if text else (None, None, None)
+        if kind in ("prompt", "command"):  # typed: a prompt, or a /command or !shell line
             found.append(value)
     return session, found
 

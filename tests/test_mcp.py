@@ -87,7 +87,7 @@ def test_get_session_usage_report_blocks_and_errors(imported):
     (e1, session, _), (e2, usage, _), (e3, blocks, _), (e4, errors, _), (e5, _, bad), (e6, _, bad2) = results[:6]
     assert not (e1 or e2 or e3 or e4)
     assert session["session"]["session_uuid"] == uuid
-    prompts = [i["text"] for t in session["turns"] for i in t["items"] if i["type"] == "prompt"]
+    prompts = [i["text"] for t in session["turns"] for i in t["items"] if i["type"] in ("prompt", "command")]
     assert prompts and session["turns_total"] >= len([t for t in session["turns"] if t["seq"]])
     tools = [i for t in session["turns"] for i in t["items"] if i["type"] == "tool"]
     assert any(i["name"] == "TodoWrite" for i in tools)
