@@ -77,7 +77,7 @@ def main(argv=None):
             seconds, summary = run_import(projects, path, args.workers)
             ours.append(seconds)
             archive = os.path.join(work, "archive.db")
-            archived_mb = os.path.getsize(archive) / 1e6 if os.path.exists(archive) else 0.0
+            archived_mb = sum(os.path.getsize(archive + x) for x in ("", "-wal") if os.path.exists(archive + x)) / 1e6
             for name in ("bench%d.db" % run, "archive.db"):
                 for suffix in ("", "-wal", "-shm"):
                     if os.path.exists(os.path.join(work, name) + suffix):
