@@ -85,7 +85,8 @@ def visit(browser, shaped, page_name):
                            ".every(e => e.dataset.rendered)", timeout=RENDER_TIMEOUT_MS)
     page.wait_for_load_state("networkidle")
     found = {"charts": page.evaluate(CHARTS_JS), "axes": page.evaluate(AXES_JS),
-             "text": page.inner_text("body"), "title": page.title()}
+             "text": page.inner_text("body"), "title": page.title(),
+             "card_titles": page.eval_on_selector_all(".dashboard-card-title", "els => els.map(e => e.textContent)")}
     page.screenshot(path=str(SHOTS / ("%s-%s.png" % (shaped["shape"], page_name))), full_page=True)
     page.close()
     return found, seen
@@ -117,6 +118,9 @@ def test_day_charts_pick_buckets_for_the_range(browser, shaped):
     buckets = {c["id"]: c["bucket"] for c in found["charts"] if c["bucket"]}
     expected = {"one": "day", "sparse": "week", "demo": "day"}[shaped["shape"]]
     assert buckets and set(buckets.values()) == {expected}, buckets
+    # Card titles name the bucket ("Sessions and prompts per week").
+    titles = " ".join(found["card_titles"])
+    assert ("per %s" % expected) in titles and (expected == "day" or "per day" not in titles), titles
     (active,) = [c for c in found["charts"] if c["id"] == "chart-kpi_active"]
     assert re.match(r"^[\d.,]+ (s|min|h)$", active["text"]), active
     (tokens,) = [c for c in found["charts"] if c["id"] == "chart-kpi_tokens"]

@@ -84,6 +84,13 @@ def test_every_real_session_has_a_title_and_local_times(real):
         assert get(real["url"] + "/-/cctracker/session/%23" + session_id)[1] == one
 
 
+def test_front_page_opens_the_overview_of_the_imported_history(real):
+    with urllib.request.urlopen(real["url"] + "/", timeout=30) as resp:
+        body = resp.read().decode()
+        assert resp.status == 200 and resp.url.endswith("/-/dashboards/overview")
+    assert "<h1>Overview</h1>" in body
+
+
 def test_text_filter_finds_titles_and_prompts(real):
     conn = sqlite3.connect(real["db"])
     sid, prompt = conn.execute("select session_id, content from messages where kind = 'prompt' and role = 'user'"

@@ -193,7 +193,7 @@
         target.dataset.bucket = spec.usermeta.bucket
         // The card's title follows the bucket: "Commits per day" reads "Commits per week".
         const card = target.closest('.dashboard-card')
-        const title = card && card.querySelector('.dashboard-card-title a, .dashboard-card-title p')
+        const title = card && (card.querySelector('.dashboard-card-title a') || card.querySelector('.dashboard-card-title p'))
         if (title && spec.usermeta.bucket !== 'day') {
           title.childNodes.forEach(function (n) {
             if (n.nodeType === 3) n.textContent = n.textContent.replace('per day', 'per ' + spec.usermeta.bucket)
