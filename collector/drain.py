@@ -81,7 +81,7 @@ class Drainer:
         self.config = config
         self.privacy = privacy or Privacy(config)
         # A newer bundled price table reaches existing databases here.
-        sync(conn)
+        sync(conn, config.home)
         self._pending_transcripts = {}
         self._pending_commits = {}
         self._git_ops = {}

@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 
-from . import agents, rollups, store, transcript_git, transcript_store, transcripts
+from . import agents, pricing, rollups, store, transcript_git, transcript_store, transcripts
 from .privacy import Privacy
 
 #: Files are committed in groups of about this many bytes: one commit per
@@ -222,6 +222,8 @@ def import_paths(conn, paths, config=None, progress=None, workers=None):
     a worker is used when there is a second CPU and enough to read.
     """
     started = time.perf_counter()
+    # The prices in effect (a newer bundled table, the user's prices.json) price the import.
+    pricing.sync(conn, getattr(config, "home", None))
     files = find_files(paths)
     pending = _pending(conn, files)
     if workers is None:

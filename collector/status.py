@@ -216,7 +216,8 @@ def transcripts_report(conn, now):
     root = os.path.join(install.claude_config_dir(), "projects")
     files = list(_transcripts(root))
     report = {"path": root, "cleanup_period_days": days, "files": len(files),
-              "oldest_age_days": None, "at_risk": 0, "at_risk_not_imported": None}
+              "oldest_age_days": None, "at_risk": 0, "at_risk_not_imported": None,
+              "skipped_lines": skipped_lines(conn) if conn is not None else {}}
     if not files:
         return report
     ages = {path: (now - mtime) / DAY for path, mtime, _ in files}
@@ -226,6 +227,23 @@ def transcripts_report(conn, now):
     if conn is not None:
         report["at_risk_not_imported"] = sum(1 for p, size in at_risk if not _imported(conn, p, size))
     return report
+
+
+def skipped_lines(conn):
+    """Transcript lines every read so far skipped, by reason (``transcript_files.skipped``)."""
+    total = {}
+    try:
+        rows = conn.execute("select skipped from transcript_files where skipped is not null").fetchall()
+    except Exception:  # a database from before the column: nothing recorded
+        return total
+    for (text,) in rows:
+        try:
+            counts = json.loads(text)
+        except ValueError:
+            continue
+        for reason, n in counts.items():
+            total[reason] = total.get(reason, 0) + n
+    return total
 
 
 def _transcripts(root):

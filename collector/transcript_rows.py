@@ -214,8 +214,9 @@ def write_messages(conn, batch, sessions, resolver, stats, held):
 
 USAGE_UPSERT = (
     "insert into token_usage (session_id, agent_id, message_id, request_id, model, input_tokens,"
-    " output_tokens, cache_creation_tokens, cache_read_tokens, at, reasoning_tokens)"
-    " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " output_tokens, cache_creation_tokens, cache_read_tokens, at, cache_creation_1h_tokens,"
+    " reasoning_tokens)"
+    " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " on conflict(message_id, request_id) do update set"
     " output_tokens = max(output_tokens, excluded.output_tokens)"
     " where excluded.output_tokens > output_tokens"
@@ -230,7 +231,9 @@ def write_usage(batch, sessions, stats, held):
         state = sessions.get(session_uuid)
         if state is None and session_uuid in batch.sessions:
             continue  # an excluded project's session
-        # Other agents' rows carry their reasoning tokens (inside output) as a 10th field.
+        # The 9th field is the 1-hour share of the cache writes; other agents' rows carry
+        # their reasoning tokens (inside output) as a 10th.
         rows.append((state["id"] if state else None, agent_id, message_id, request_id, model,
-                     inp, out, cc, cr, at, row[9] if len(row) > 9 else 0))
+                     inp, out, cc, cr, at, min(row[8], cc) if len(row) > 8 else 0,
+                     row[9] if len(row) > 9 else 0))
     stats["usage_rows"] += len(rows) - before

@@ -18,6 +18,8 @@ row writers for tool calls, subagents, messages and usage are in
 
 import bisect
 import time
+
+import orjson
 from datetime import datetime, timedelta
 
 from cctracker_client.spool import format_time
@@ -89,7 +91,20 @@ def store_read(conn, read, *, config=None, privacy=None, pending=None):
         archive.keep(conn, read, session_uuid or first_session, agent_id or hinted_agent, config)
     _remember(conn, path, session_uuid or first_session, agent_id or hinted_agent, read.new_offset,
               read.size, read.mtime)
+    _remember_skips(conn, path, stats["skipped"], fresh=read.offset == 0)
     return stats
+
+
+def _remember_skips(conn, path, skipped, fresh):
+    """Add this read's skipped lines (by reason) to the file's record, for ``cctracker status``."""
+    if not skipped and not fresh:
+        return
+    known = conn.execute("select skipped from transcript_files where path = ?", (path,)).fetchone()
+    counts = {} if fresh or not known or not known[0] else orjson.loads(known[0])
+    for reason, n in skipped.items():
+        counts[reason] = counts.get(reason, 0) + n
+    conn.execute("update transcript_files set skipped = ? where path = ?",
+                 (orjson.dumps(counts).decode() if counts else None, path))
 
 
 def _all_forgotten(conn, uuids):

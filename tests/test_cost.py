@@ -91,9 +91,10 @@ def test_cost_per_model_computed_from_the_price_table(conn):
     # Sonnet 4.5 at $3 in, $15 out, $3.75 cache write, $0.30 cache read per million.
     assert ours["claude-sonnet-4-5-20250929"]["cost_usd"] == round(
         (2408 * 3 + 7 * 15 + 18814 * 3.75 + 29274 * 0.30) / 1e6, 6) == 0.086664
-    # Opus 4.6 at $5 / $25 / $6.25 / $0.50.
+    # Opus 4.6 at $5 / $25 / $6.25 / $0.50, and $10 for the 57,373 of its cache writes
+    # that went to the 1-hour cache (usage.cache_creation.ephemeral_1h_input_tokens).
     assert ours["claude-opus-4-6"]["cost_usd"] == round(
-        (1636 * 5 + 1819 * 25 + 179062 * 6.25 + 544874 * 0.50) / 1e6, 6)
+        (1636 * 5 + 1819 * 25 + (179062 - 57373) * 6.25 + 57373 * 10 + 544874 * 0.50) / 1e6, 6) == 1.660378
     total = tokens.totals(conn, filters.Filters())
     assert total["cost_usd"] == pytest.approx(sum(r["cost_usd"] for r in ours.values()), abs=2e-6)
     assert total["cost_known"] is True

@@ -219,6 +219,8 @@ def _print_report(report):
     t = report["transcripts"]
     echo("Transcripts: %d in %s (Claude Code deletes them after %s days)"
          % (t["files"], t["path"], t["cleanup_period_days"]))
+    if t.get("skipped_lines"):
+        echo("Transcript lines skipped: %s" % ", ".join("%s %d" % kv for kv in sorted(t["skipped_lines"].items())))
     for w in report["warnings"]:
         echo("Warning: %s" % w)
 

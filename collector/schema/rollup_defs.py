@@ -33,6 +33,13 @@ _BUCKET = ("(case when {r}.duration_seconds < 10 then 0 when {r}.duration_second
            "when {r}.duration_seconds < 3600 then 6 else 7 end)")
 
 
+#: A request whose input (uncached, cache writes, cache reads) is over this many tokens
+#: is a long-context one (pricing.json's ``long_context_above``; the views say it too).
+LONG_CONTEXT_ABOVE = 200000
+_LONG = ("case when {r}.input_tokens + {r}.cache_creation_tokens + {r}.cache_read_tokens > %d"
+         " then %%s else 0 end" % LONG_CONTEXT_ABOVE)
+
+
 def _day(column):
     return "date({r}.%s, 'localtime')" % column
 
@@ -91,10 +98,17 @@ ROLLUPS = [
      {"commits": "1", "commit_lines_added": "{r}.lines_added", "commit_lines_removed": "{r}.lines_removed"},
      "1"),
     ("tokens", "token_usage", "at, model, input_tokens, output_tokens, cache_creation_tokens, "
-     "cache_read_tokens, session_id", "rollup_tokens",
+     "cache_read_tokens, cache_creation_1h_tokens, session_id", "rollup_tokens",
      {"day": _day("at"), "project_id": PROJECT, "model": "coalesce({r}.model, '')"},
      {"requests": "1", "input_tokens": "{r}.input_tokens", "output_tokens": "{r}.output_tokens",
-      "cache_creation_tokens": "{r}.cache_creation_tokens", "cache_read_tokens": "{r}.cache_read_tokens"},
+      "cache_creation_tokens": "{r}.cache_creation_tokens", "cache_read_tokens": "{r}.cache_read_tokens",
+      "cache_creation_1h_tokens": "{r}.cache_creation_1h_tokens",
+      # A long-context request is priced whole at its model's long rates (the views
+      # read these shares): the rule needs each request, so the rollup keeps them.
+      "long_input_tokens": _LONG % "{r}.input_tokens", "long_output_tokens": _LONG % "{r}.output_tokens",
+      "long_cache_creation_tokens": _LONG % "{r}.cache_creation_tokens",
+      "long_cache_creation_1h_tokens": _LONG % "{r}.cache_creation_1h_tokens",
+      "long_cache_read_tokens": _LONG % "{r}.cache_read_tokens"},
      "1"),
 ]
 

@@ -19,20 +19,14 @@ f as (  -- every file operation also counts its lines in rollup_daily: d has eac
     from d left join fc on fc.day = d.day and fc.project_id is d.pid
 ),
 c as (select day, pid as project_id, commits, commit_lines_added as added, commit_lines_removed as removed from d),
-mm as materialized (select model, price_match from rollup_model_price_match),
 k as (
     select t.day, nullif(t.project_id, 0) as project_id, sum(t.input_tokens) as input,
         sum(t.output_tokens) as output, sum(t.cache_creation_tokens) as cache_creation,
         sum(t.cache_read_tokens) as cache_read,
         sum(t.input_tokens + t.output_tokens + t.cache_creation_tokens + t.cache_read_tokens) as total,
-        sum(case when mp.match is null then null else (
-            t.input_tokens * mp.input_per_mtok + t.output_tokens * mp.output_per_mtok
-            + t.cache_creation_tokens * mp.cache_write_5m_per_mtok
-            + t.cache_read_tokens * mp.cache_read_per_mtok) / 1000000.0 end) as cost,
-        sum(case when mp.match is null then t.requests else 0 end) as unpriced
-    from rollup_tokens t
-    left join mm on mm.model = t.model
-    left join model_prices mp on mp.match = mm.price_match
+        sum(t.cost_usd) as cost,
+        sum(case when t.price_match is null then t.requests else 0 end) as unpriced
+    from rollup_tokens_priced t
     group by t.day, t.project_id
 ),
 keys as (select day, project_id from s union select day, project_id from k)
