@@ -149,10 +149,12 @@ def test_day_work_counts_the_sessions_of_a_day(known_db):
 
 def test_cost_by_model_prices_tokens(known_db):
     (row,) = _run(known_db, "cost_by_model", date_from="", date_to="")
+    # One request of 1M input tokens: over 200k, so priced whole at the long-context rates.
     prices = _ro(known_db).execute(
-        "select input_per_mtok, output_per_mtok from model_prices where match = 'claude-sonnet-4-5'").fetchone()
+        "select input_long_per_mtok, output_long_per_mtok from model_prices where match = 'claude-sonnet-4-5'"
+    ).fetchone()
     assert row["model"] == "claude-sonnet-4-5-20250929"
-    assert row["cost_usd"] == round(prices[0] + prices[1] / 10, 2)
+    assert row["cost_usd"] == round(prices[0] + prices[1] / 10, 2) == 8.25
     assert _run(known_db, "cost_by_model", date_from="2026-03-03", date_to="") == []
 
 

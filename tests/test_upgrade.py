@@ -6,6 +6,7 @@ migrations and repeatables on them and must end with exactly the schema of a
 fresh database, its rows, its rollups and its full-text index intact.
 """
 
+import apsw
 import pytest
 
 from collector import db, rollups, schema, store
@@ -66,7 +67,13 @@ def test_a_schema_7_database_with_utc_rollups_upgrades_to_local_days(tmp_path):
         store.index_messages(old)
         # The rollups as schema 7 kept them: UTC days (conftest pins TZ=UTC), no local_zone yet.
         for sql in rollup_defs.rebuild_statements()[:-1]:
-            old.execute(sql)
+            try:
+                old.execute(sql)
+            except apsw.SQLError as e:
+                # A rollup a later migration extended (m015: token columns): the upgrade
+                # recomputes it from the base tables anyway.
+                if "no column named" not in str(e):
+                    raise
     assert old.execute("select day from rollup_daily").fetchall() == [("2026-03-02",)]
     old.close()
     with zone(HAWAII):
