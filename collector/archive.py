@@ -152,7 +152,7 @@ _writers = {}
 _writers_lock = threading.Lock()
 
 
-def keep(main_conn, read, session_uuid, agent_id, config=None):
+def keep(main_conn, read, session_uuid, agent_id, config=None, backfill=False):
     """Archive the lines a transcript read stored (``read.offset`` .. ``read.new_offset``).
 
     Keyed by file and start offset, so a read stored twice (a retried
@@ -187,9 +187,10 @@ def keep(main_conn, read, session_uuid, agent_id, config=None):
                     " last_at = coalesce(excluded.last_at, files.last_at)",
                     (read.path, session_uuid, agent_id, cwd, first, last))
                 file_id = conn.execute("select id from files where path = ?", (read.path,)).fetchone()[0]
-                # Lines at or after this start were read before from a file since replaced.
-                conn.execute("delete from chunks where file_id = ? and start >= ? and start != ?",
-                             (file_id, read.offset, read.offset))
+                if not backfill:
+                    # Lines at or after this start were read before from a file since replaced.
+                    conn.execute("delete from chunks where file_id = ? and start >= ? and start != ?",
+                                 (file_id, read.offset, read.offset))
                 conn.execute(
                     "insert or replace into chunks (file_id, start, end, lines, data) values (?, ?, ?, ?, ?)",
                     (file_id, read.offset, read.new_offset, len(lines),
@@ -197,6 +198,46 @@ def keep(main_conn, read, session_uuid, agent_id, config=None):
     except (OSError, apsw.Error):
         return 0
     return len(lines)
+
+
+class _Span:
+    """The part of a file read before the archive existed, shaped like a reader's Read."""
+
+    def __init__(self, path, end, info):
+        self.path, self.offset, self.new_offset = path, 0, end
+        self.batch = type("Batch", (), {"sessions": {"_": info}})()
+
+
+def backfill(main_conn, config=None):
+    """Archive what was read before the archive existed, from files still on disk.
+
+    ``cctracker import`` calls it: a file whose archived lines do not start
+    at its beginning gets the missing front read (once) and archived.
+    Returns the number of files completed.
+    """
+    path = archive_path(main_conn)
+    if path is None or not enabled(config):
+        return 0
+    known = {}
+    if os.path.exists(path):
+        reader = connect(path, readonly=True)
+        try:
+            known = {r[0]: r[1] for r in reader.execute(
+                "select f.path, min(c.start) from files f join chunks c on c.file_id = f.id group by f.path")}
+        finally:
+            reader.close()
+    done = 0
+    for file_path, uuid, agent_id, offset in main_conn.execute(
+            "select path, session_uuid, agent_id, offset from transcript_files where offset > 0").fetchall():
+        end = min(offset, known.get(file_path, offset))
+        if end <= 0 or not os.path.exists(file_path) or os.path.getsize(file_path) < end:
+            continue
+        row = main_conn.execute("select cwd, started_at, last_event_at from sessions where session_uuid = ?",
+                                (uuid,)).fetchone()
+        info = {"cwd": row[0], "first": row[1], "last": row[2]} if row else {}
+        if keep(main_conn, _Span(file_path, end, info), uuid, agent_id, config, backfill=True):
+            done += 1
+    return done
 
 
 # -- reading back -------------------------------------------------------------------------------

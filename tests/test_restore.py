@@ -179,3 +179,20 @@ def test_tailed_transcript_is_archived_as_it_grows(home, tmp_path):
     out = tmp_path / "out"
     cli("restore", uuid, "--to", str(out))
     assert parsed(out / (uuid + ".jsonl")) == [redact.redact_value(o) for o in parsed(original)]
+
+
+def test_transcripts_read_before_the_archive_existed_are_backfilled(claude_dir, tmp_path, home):
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text("archive_transcripts = false\n")  # as an older version read them
+    cli("import", str(claude_dir / "projects"))
+    (home / "config.toml").write_text("")
+    summary = json.loads(cli("import", str(claude_dir / "projects"), "--json").stdout)
+    assert summary["files_read"] == 0 and summary["archive_backfilled"] == 8
+    again = json.loads(cli("import", str(claude_dir / "projects"), "--json").stdout)
+    assert again["archive_backfilled"] == 0
+    uuid = "ae4a77f8-aedd-4bc1-888f-c94edc91af04"
+    shutil.rmtree(claude_dir)
+    out = tmp_path / "out"
+    cli("restore", uuid, "--to", str(out))
+    for p in (TRANSCRIPTS / "spotter" / uuid / "subagents").iterdir():
+        assert parsed(out / uuid / "subagents" / p.name) == parsed(p)

@@ -49,6 +49,10 @@ def import_(paths, as_json):
         fail("import stopped: %s (what was imported so far is kept)" % e)
     summary["roots"] = roots
     summary["refused"] = refused
+    # Transcripts read before the archive existed are archived now, once (cctracker restore).
+    from .. import archive
+
+    summary["archive_backfilled"] = archive.backfill(conn, config)
     if as_json:
         echo_json(summary)
         if refused:
