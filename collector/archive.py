@@ -122,28 +122,27 @@ def read_span(path, start, end):
 SNIFF_LINES = 20
 
 
-def _describe(lines, batch):
-    """(cwd, first time, last time, is Claude Code's) of a run of lines.
-
-    The reader's batch already knows the session's cwd and times. Other
-    agents' files (Codex, Gemini) pass through the same reader; only Claude
-    Code's are archived, since only Claude Code can resume them.
-    """
-    claude = False
+def _is_claude(lines):
+    """Whether lines are Claude Code's: other agents' files (Codex, Gemini) pass through the
+    same reader, and only Claude Code's can be resumed by it."""
     for raw in lines[:SNIFF_LINES]:
         try:
             obj = orjson.loads(raw)
         except orjson.JSONDecodeError:
             continue
         if isinstance(obj, dict) and obj.get("type") in KNOWN_TYPES:
-            claude = True
-            break
+            return True
+    return False
+
+
+def _describe(batch):
+    """(cwd, first time, last time) of the sessions a read's batch knows."""
     cwd = first = last = None
     for info in (getattr(batch, "sessions", None) or {}).values():
         cwd = cwd or info.get("cwd")
         first = first or info.get("first")
         last = info.get("last") or last
-    return cwd, first, last, claude
+    return cwd, first, last
 
 
 #: One writing connection per archive file and process (an import stores
@@ -152,26 +151,46 @@ _writers = {}
 _writers_lock = threading.Lock()
 
 
+def pack(read, privacy):
+    """The archive's chunk for a read: (line count, zlib blob), None when nothing is to be kept.
+
+    The reader calls this where it parses (a worker process during an import,
+    so the redaction runs beside the database writes, not after them).
+    """
+    if privacy is None or not privacy.keeps_content or not getattr(privacy, "archive", True):
+        return None
+    if read.new_offset <= read.offset:
+        return None
+    try:
+        lines = [redact_line(r) for r in read_span(read.path, read.offset, read.new_offset)]
+    except OSError:
+        return None
+    return (len(lines), zlib.compress(b"\n".join(lines), LEVEL)) if lines else None
+
+
 def keep(main_conn, read, session_uuid, agent_id, config=None, backfill=False):
     """Archive the lines a transcript read stored (``read.offset`` .. ``read.new_offset``).
 
-    Keyed by file and start offset, so a read stored twice (a retried
-    transaction, the drain and an import racing) writes the same chunk
-    once; a file read again from 0 (replaced) replaces its chunks.
-    Never raises: losing an archive chunk must not lose the import.
+    Uses the chunk the reader packed (``read.archived``: False for another
+    agent's file) or makes it here. Keyed by file and start offset, so a read
+    stored twice (a retried transaction, the drain and an import racing)
+    writes the same chunk once; a file read again from 0 (replaced) replaces
+    its chunks. Never raises: losing an archive chunk must not lose the import.
     """
     if not enabled(config) or read.new_offset <= read.offset:
         return 0
     path = archive_path(main_conn)
-    if path is None:
+    packed = getattr(read, "archived", None)
+    if path is None or packed is False:
         return 0
     try:
-        lines = [redact_line(r) for r in read_span(read.path, read.offset, read.new_offset)]
-        if not lines:
-            return 0
-        cwd, first, last, claude = _describe(lines, read.batch)
-        if not claude:
-            return 0
+        if packed is None:
+            lines = [redact_line(r) for r in read_span(read.path, read.offset, read.new_offset)]
+            if not lines or not _is_claude(lines):
+                return 0
+            packed = (len(lines), zlib.compress(b"\n".join(lines), LEVEL))
+        count, blob = packed
+        cwd, first, last = _describe(read.batch)
         with _writers_lock:
             conn = _writers.get(path)
             if conn is None:
@@ -193,11 +212,10 @@ def keep(main_conn, read, session_uuid, agent_id, config=None, backfill=False):
                                  (file_id, read.offset, read.offset))
                 conn.execute(
                     "insert or replace into chunks (file_id, start, end, lines, data) values (?, ?, ?, ?, ?)",
-                    (file_id, read.offset, read.new_offset, len(lines),
-                     zlib.compress(b"\n".join(lines), LEVEL)))
+                    (file_id, read.offset, read.new_offset, count, blob))
     except (OSError, apsw.Error):
         return 0
-    return len(lines)
+    return count
 
 
 class _Span:

@@ -74,6 +74,8 @@ class Privacy:
 
     def __init__(self, config):
         self.mode = getattr(config, "privacy", FULL) or FULL
+        #: Whether transcript lines are also archived (collector.archive; ``archive_transcripts``).
+        self.archive = bool(getattr(config, "archive_transcripts", True))
         if self.mode not in (FULL, METADATA):
             raise ValueError("privacy must be 'full' or 'metadata', not %r" % (self.mode,))
         self.globs = tuple(

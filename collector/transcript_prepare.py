@@ -13,7 +13,7 @@ from datetime import datetime
 
 import orjson
 
-from . import agents, store, tools, transcript_git, transcripts
+from . import agents, archive, store, tools, transcript_git, transcripts
 from .privacy import Privacy
 
 FILE_TOOLS = frozenset(("Read", "Write", "Edit", "MultiEdit", "NotebookEdit", "Glob", "Grep"))
@@ -89,6 +89,8 @@ def read_file(path, offset, *, session_uuid=None, agent_id=None, privacy=None, f
         stats["pending_bytes"] = st.st_size - new_offset
     prepare(batch, privacy or Privacy(None))
     read.batch, read.new_offset = batch, new_offset
+    # The transcript archive's chunk (redacted, compressed), made here beside the parse.
+    read.archived = archive.pack(read, privacy or Privacy(None)) if parsed is None else False
     return read
 
 
