@@ -210,7 +210,9 @@ def test_projects_summarise_sessions_files_and_languages(built):
          # invoice.py, test_rounding.py (Python: 2 files), README.md, app.ts (1 each)
          "languages": ["Python", "Markdown", "TypeScript"],
          "total_sessions": 2,
-         "total_time_minutes": 45,  # (902 + 1830) s = 45.5 min, rounded down
+         # Active time: Claude working (100 + 15 s) + thinking (41 + 300 + 40 s in session 1, 300 of
+         # session 2's 1830 s wait) = 796 s = 13.3 min, rounded.
+         "total_time_minutes": 13,
          "last_activity": "2026-03-03T10:30:30.000000Z",
          "files_modified": 3,       # invoice.py, test_rounding.py, app.ts
          "lines_changed": 34},      # (3 + 1) + 20 + (5 + 5)

@@ -9,6 +9,7 @@ import yaml
 from datasette_dashboards import replace_opts_in_query
 
 from collector import dashboard, db, rollups, store
+from collector.analytics import sql_functions
 
 METADATA = yaml.safe_load((dashboard.CONFIG_DIR / "metadata.yml").read_text())
 QUERIES = METADATA["databases"]["cctracker"]["queries"]
@@ -31,8 +32,9 @@ def empty_db(tmp_path_factory):
 
 
 def _ro(path):
-    # Datasette reads through the standard library in mode=ro: so do these tests.
-    return sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+    # Datasette reads through the standard library in mode=ro, with the dashboard plugin's
+    # SQL functions: so do these tests.
+    return sql_functions.register(sqlite3.connect("file:%s?mode=ro" % path, uri=True))
 
 
 def _views(path):

@@ -165,7 +165,11 @@ def test_technologies_from_extensions_and_manifests_with_first_seen(conn):
         add_file(conn, sid, 5, "/tmp/learning-proj/.github/workflows/ci.yml", "2026-03-11T10:00:00.000000Z")
         add_file(conn, sid, 6, "/tmp/learning-proj/Dockerfile", "2026-03-11T11:00:00.000000Z", "read")
     techs = {t["technology"]: t for t in signatures.technologies(conn, ALL)["technologies"]}
-    assert set(techs) == {"Python", "Node.js (npm)", "React", "GitHub Actions", "Docker"}
+    # Languages from the one extension map (file_languages): Cart.tsx is TypeScript (and React),
+    # ci.yml is YAML (and GitHub Actions), package.json JSON (and Node.js).
+    assert set(techs) == {"Python", "Node.js (npm)", "JSON", "React", "TypeScript", "YAML", "GitHub Actions",
+                          "Docker"}
+    assert (techs["TypeScript"]["kind"], techs["React"]["kind"]) == ("language", "framework")
     assert techs["Python"]["first_seen"] == "2026-03-02T09:10:00.000000Z"
     assert techs["Python"]["weekly"] == [{"week": "2026-03-02", "operations": 1},
                                          {"week": "2026-03-09", "operations": 1}]

@@ -18,7 +18,7 @@ import yaml
 
 from collector import config as config_mod
 from collector import dashboard, db, export, localdays, rollups, schema
-from collector.analytics import filters
+from collector.analytics import filters, sql_functions
 from collector.drain import drain_once
 
 from conftest import HOOK_FIXTURES
@@ -108,7 +108,7 @@ def test_date_filters_exports_and_canned_queries_take_local_days(drained):
                                        until=datetime.date.fromisoformat(day))
             assert len(conn.execute(sql, params).fetchall()) == expected
             # Datasette runs canned queries through the standard library's SQLite.
-            ro = sqlite3.connect("file:%s?mode=ro" % conn.filename, uri=True)
+            ro = sql_functions.register(sqlite3.connect("file:%s?mode=ro" % conn.filename, uri=True))
             assert len(ro.execute(QUERIES["day_work"]["sql"], {"day": day}).fetchall()) == expected
             ro.close()
 

@@ -17,7 +17,9 @@ def test_view_runs_on_fresh_db_with_stdlib_sqlite(tmp_path, view):
     path = str(tmp_path / "fresh.db")
     db.connect(path).close()
     with sqlite3.connect(path) as stdlib:
-        assert stdlib.execute("select * from %s" % view).fetchall() == []
+        rows = stdlib.execute("select * from %s" % view).fetchall()
+    # file_languages is a constant table (extension -> language); every other view reads rows.
+    assert (len(rows) > 50) if view == "file_languages" else rows == []
 
 
 # --- the API, served by a real waitress server -------------------------------------------

@@ -112,12 +112,19 @@ def test_summary_rates_and_scores_from_hand_computed_inputs(conn):
     assert s["productivity_score"] == round(productivity, 1) == 50.6
 
 
-def test_daily_scores_view_agrees_with_python_formulas(conn):
-    view = db.one(conn, "select engagement_score, productivity_score from daily_scores")
+def test_the_dashboards_score_functions_on_daily_scores_agree_with_the_api(conn):
+    import sqlite3
+
+    from collector.analytics import sql_functions
+
+    stdlib = sql_functions.register(sqlite3.connect("file:%s?mode=ro" % conn.filename, uri=True))
+    view = stdlib.execute(
+        "select engagement_score(wall_seconds, active_seconds, thinking_seconds, user_wait_seconds, prompts),"
+        " productivity_score(active_seconds, files_modified, lines_changed, commits, tool_successes,"
+        " tool_failures) from daily_scores").fetchall()
     trend = metrics.trends(conn, filters.Filters())
-    assert len(trend) == 1
-    assert (view["engagement_score"], view["productivity_score"]) == (
-        trend[0]["engagement_score"], trend[0]["score"])
+    assert len(trend) == 1 == len(view)
+    assert view[0] == (trend[0]["engagement_score"], trend[0]["score"]) and None not in view[0]
 
 
 def test_filters_outside_the_session_day_give_empty_totals(conn):

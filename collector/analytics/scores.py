@@ -1,8 +1,10 @@
 """The engagement and productivity scores: small, readable formulas.
 
-The same formulas, per day over all projects, are in the ``daily_scores``
-view for Datasette; a test checks the two agree. docs/metrics.md explains
-the choice of weights and targets.
+This is their one definition: SQL never repeats them. Datasette queries call
+them as the functions ``engagement_score()`` and ``productivity_score()``
+(:mod:`collector.analytics.sql_functions`) over the inputs the
+``daily_scores`` view adds up per day. docs/metrics.md explains the choice of
+weights and targets.
 """
 
 #: One prompt every five minutes of active time counts as fully engaged.

@@ -93,18 +93,8 @@ def _sessions_since(conn, filters, projects, started):
     return db.scalar(conn, sql, params)
 
 
-#: File extension -> language or format.
-LANGUAGES = {
-    ".py": "Python", ".pyi": "Python", ".ipynb": "Jupyter", ".js": "JavaScript", ".mjs": "JavaScript",
-    ".cjs": "JavaScript", ".jsx": "React", ".ts": "TypeScript", ".tsx": "React", ".vue": "Vue",
-    ".svelte": "Svelte", ".go": "Go", ".rs": "Rust", ".rb": "Ruby", ".java": "Java", ".kt": "Kotlin",
-    ".swift": "Swift", ".c": "C", ".h": "C", ".cc": "C++", ".cpp": "C++", ".hpp": "C++", ".cs": "C#",
-    ".php": "PHP", ".scala": "Scala", ".ex": "Elixir", ".exs": "Elixir", ".erl": "Erlang",
-    ".hs": "Haskell", ".lua": "Lua", ".r": "R", ".jl": "Julia", ".dart": "Dart", ".zig": "Zig",
-    ".sh": "Shell", ".bash": "Shell", ".zsh": "Shell", ".ps1": "PowerShell", ".sql": "SQL",
-    ".html": "HTML", ".css": "CSS", ".scss": "Sass", ".md": "Markdown", ".tf": "Terraform",
-    ".hcl": "Terraform", ".proto": "Protocol Buffers", ".graphql": "GraphQL", ".sol": "Solidity",
-}
+#: Extensions that show a framework beside their language (file_languages gives the language).
+FRAMEWORK_EXTENSIONS = {".jsx": "React", ".tsx": "React", ".vue": "Vue", ".svelte": "Svelte"}
 #: Manifest or config file name -> framework / tooling it shows.
 MANIFESTS = {
     "package.json": "Node.js (npm)", "package-lock.json": "Node.js (npm)", "yarn.lock": "Yarn",
@@ -124,8 +114,13 @@ MANIFESTS = {
 }
 
 
-def technology_of(path):
-    """[(technology, kind)] a path shows: a language by extension and a manifest by name."""
+def languages(conn):
+    """{".ext": language}: the one map, the ``file_languages`` view that project_summary reads."""
+    return {"." + ext: language for ext, language in conn.execute("select extension, language from file_languages")}
+
+
+def technology_of(path, languages):
+    """[(technology, kind)] a path shows: a language by extension, a framework by manifest or extension."""
     name = os.path.basename(path).lower()
     found = []
     if name in MANIFESTS:
@@ -134,7 +129,10 @@ def technology_of(path):
         found.append(("Docker", "framework"))
     if "/.github/workflows/" in path.replace("\\", "/") and name.endswith((".yml", ".yaml")):
         found.append(("GitHub Actions", "framework"))
-    language = LANGUAGES.get(os.path.splitext(name)[1])
+    extension = os.path.splitext(name)[1]
+    if extension in FRAMEWORK_EXTENSIONS:
+        found.append((FRAMEWORK_EXTENSIONS[extension], "framework"))
+    language = languages.get(extension)
     if language:
         found.append((language, "language"))
     return found
@@ -151,8 +149,9 @@ def technologies(conn, filters):
         params,
     )
     techs = {}
+    known = languages(conn)
     for row in rows:
-        for tech, kind in technology_of(row["path"]):
+        for tech, kind in technology_of(row["path"], known):
             t = techs.setdefault(tech, {"technology": tech, "kind": kind, "first_seen": row["first_at"],
                                         "last_seen": row["last_at"], "files": set(), "operations": 0,
                                         "weekly": collections.Counter()})

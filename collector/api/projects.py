@@ -40,11 +40,12 @@ OPENAPI_PATHS = {
         {"type": "array", "items": openapi.ref("ProjectSummary")},
         parameters=openapi.page_parameters(50, 1000),
         description=(
-            "Most recent activity first. `languages`: from the extensions of the files its "
-            "sessions touched, most files first. `total_time_minutes`: the sessions' wall time "
-            "(start to end, or to the last event while open) in whole minutes, rounded down. "
-            "`files_modified`: distinct paths written, created or edited. `lines_changed`: "
-            "lines added plus lines removed by those edits."))},
+            "Most recent activity first; each figure as the dashboard's `project_summary` view "
+            "defines it. `languages`: from the extensions of the files its sessions read or "
+            "changed, most files first. `total_time_minutes`: active time (Claude working + "
+            "permission waits + thinking) in whole minutes, rounded. `files_modified`: distinct "
+            "paths written, created or edited. `lines_changed`: lines added plus lines removed "
+            "by its file operations."))},
     "/api/projects/{project_id}/timeline": {"get": openapi.operation(
         "projectTimeline", "Get a project's timeline", "Projects", 200, "ProjectTimeline",
         parameters=[

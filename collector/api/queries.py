@@ -1,17 +1,12 @@
 """Reads behind the GET endpoints: projects, timelines, sessions.
 
 Plain functions of an apsw connection that return dicts ready for JSON.
-Session figures come from the ``session_summary`` view (m003) so the API,
-the CLI and Datasette agree.
+Session figures come from the ``session_summary`` view and project figures
+from ``project_summary``, so the API, the CLI and Datasette agree.
 """
 
-import os
-
-from .. import db, localdays
+from .. import db, localdays, rollups
 from ..errors import NotFound
-
-#: Operations that change a file (the same list as the views use).
-MODIFYING = ("write", "create", "edit", "notebook_edit")
 
 #: Message text in a timeline item is cut here; the session endpoint and
 #: search give the whole text.
@@ -21,103 +16,26 @@ TIMELINE_TEXT_CHARS = 1000
 MAX_TIMELINE = 10000
 DEFAULT_TIMELINE = 1000
 
-LANGUAGES = {
-    ".py": "Python", ".pyi": "Python", ".ipynb": "Jupyter Notebook", ".js": "JavaScript",
-    ".mjs": "JavaScript", ".cjs": "JavaScript", ".jsx": "JavaScript", ".ts": "TypeScript",
-    ".tsx": "TypeScript", ".go": "Go", ".rs": "Rust", ".java": "Java", ".kt": "Kotlin",
-    ".kts": "Kotlin", ".scala": "Scala", ".rb": "Ruby", ".php": "PHP", ".c": "C", ".h": "C",
-    ".cc": "C++", ".cpp": "C++", ".cxx": "C++", ".hpp": "C++", ".hh": "C++", ".cs": "C#",
-    ".fs": "F#", ".swift": "Swift", ".m": "Objective-C", ".mm": "Objective-C", ".dart": "Dart",
-    ".lua": "Lua", ".r": "R", ".jl": "Julia", ".ex": "Elixir", ".exs": "Elixir", ".erl": "Erlang",
-    ".hs": "Haskell", ".ml": "OCaml", ".clj": "Clojure", ".pl": "Perl", ".sh": "Shell",
-    ".bash": "Shell", ".zsh": "Shell", ".ps1": "PowerShell", ".sql": "SQL", ".html": "HTML",
-    ".htm": "HTML", ".css": "CSS", ".scss": "SCSS", ".sass": "Sass", ".less": "Less",
-    ".vue": "Vue", ".svelte": "Svelte", ".md": "Markdown", ".rst": "reStructuredText",
-    ".json": "JSON", ".yaml": "YAML", ".yml": "YAML", ".toml": "TOML", ".xml": "XML",
-    ".tf": "HCL", ".proto": "Protocol Buffers", ".zig": "Zig", ".nim": "Nim",
-}
-SPECIAL_FILES = {"Dockerfile": "Dockerfile", "Makefile": "Makefile"}
-
-
-def language(path):
-    name = os.path.basename(path)
-    if name in SPECIAL_FILES:
-        return SPECIAL_FILES[name]
-    return LANGUAGES.get(os.path.splitext(name)[1].lower())
-
 
 # --- projects ------------------------------------------------------------------------
 
-_PROJECTS = """
-with s as (
-    select project_id, count(*) as sessions,
-        total(max(0, (julianday(coalesce(ended_at, last_event_at)) - julianday(started_at)) * 86400.0))
-            as wall,
-        max(coalesce(ended_at, last_event_at, started_at)) as last
-    from sessions where project_id is not null group by project_id
-),
-f as (
-    select s.project_id,
-        count(distinct case when f.operation in ('write', 'create', 'edit', 'notebook_edit')
-            then f.path end) as modified,
-        total(f.lines_added + f.lines_removed) as lines
-    from file_operations f join sessions s on s.id = f.session_id
-    group by s.project_id
-)
-select p.id, p.name, p.path, p.git_remote as git_repo,
-    coalesce(s.sessions, 0) as total_sessions,
-    coalesce(s.wall, 0) as wall_seconds,
-    nullif(max(coalesce(s.last, ''), coalesce(p.last_seen, '')), '') as last_activity,
-    coalesce(f.modified, 0) as files_modified,
-    cast(coalesce(f.lines, 0) as integer) as lines_changed
-from projects p
-left join s on s.project_id = p.id
-left join f on f.project_id = p.id
-{where}
-order by last_activity desc, p.id
-limit ? offset ?
-"""
-
-
-def _languages(conn, project_ids):
-    """Languages per project from the extensions of the files its sessions touched."""
-    found = {pid: {} for pid in project_ids}
-    if not project_ids:
-        return {}
-    marks = ",".join("?" * len(project_ids))
-    for project_id, path in conn.execute(
-        "select distinct s.project_id, f.path from file_operations f join sessions s on s.id = f.session_id"
-        " where f.operation not in ('glob', 'grep') and s.project_id in (%s)" % marks,
-        tuple(project_ids),
-    ):
-        name = language(path)
-        if name:
-            found[project_id][name] = found[project_id].get(name, 0) + 1
-    # Most files first, then by name: the project's main language leads.
-    return {pid: [n for n, _ in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))]
-            for pid, c in found.items()}
-
 
 def project_summaries(conn, limit=50, offset=0, project_id=None):
+    """Projects as the founding spec's ProjectSummary, from the ``project_summary`` view.
+
+    The view is the one definition of every figure (the dashboard reads it
+    too); it reads the rollups, brought up to date first.
+    """
+    rollups.ensure_current(conn)
     where, params = "", ()
     if project_id is not None:
-        where, params = "where p.id = ?", (project_id,)
-    rows = db.rows(conn, _PROJECTS.format(where=where), params + (limit, offset))
-    languages = _languages(conn, [r["id"] for r in rows])
-    out = []
+        where, params = "where id = ?", (project_id,)
+    rows = db.rows(conn, "select id, name, path, git_repo, languages, total_sessions, total_time_minutes,"
+                         " last_activity, files_modified, lines_changed from project_summary %s"
+                         " order by last_activity desc, id limit ? offset ?" % where, params + (limit, offset))
     for r in rows:
-        wall = r.pop("wall_seconds")
-        out.append({
-            "id": r["id"], "name": r["name"], "path": r["path"], "git_repo": r["git_repo"],
-            "languages": languages.get(r["id"], []),
-            "total_sessions": r["total_sessions"],
-            # Whole minutes, rounded down: the spec asks for an integer.
-            "total_time_minutes": int(wall // 60),
-            "last_activity": r["last_activity"],
-            "files_modified": r["files_modified"],
-            "lines_changed": r["lines_changed"],
-        })
-    return out
+        r["languages"] = r["languages"].split(", ") if r["languages"] else []
+    return rows
 
 
 def project(conn, project_id):

@@ -699,36 +699,13 @@ select r.day, r.project_id, coalesce(p.name, '(no project)') as project_name,
     r.lines_added, r.lines_removed, r.commits, r.commit_lines_added, r.commit_lines_removed
 from rollup_daily r left join projects p on p.id = r.project_id;
 
-CREATE VIEW daily_scores as 
-with d as (
-    select day, sum(sessions) as sessions, sum(wall_seconds) as wall, sum(active_seconds) as active,
-        sum(user_wait_seconds) as user_wait, sum(thinking_seconds) as thinking,
-        sum(prompts) as prompts, sum(tool_successes) as ok, sum(tool_failures) as failures,
-        sum(files_modified) as files_modified, sum(lines_added + lines_removed) as lines_changed,
-        sum(commits) as commits
-    from daily_activity group by day
-),
-r as (
-    select *, active / 3600.0 as active_hours,
-        case when wall > 0 then min(1.0, active / wall) end as active_ratio,
-        case when user_wait > 0 then thinking / user_wait else 1.0 end as responsiveness,
-        case when ok + failures > 0 then ok * 1.0 / (ok + failures) else 1.0 end as tool_success_rate
-    from d
-)
-select day, sessions, round(wall, 3) as wall_seconds, round(active, 3) as active_seconds,
-    round(active_ratio, 4) as active_ratio, round(responsiveness, 4) as responsiveness,
-    prompts, case when active > 0 then round(prompts / active_hours, 2) end as prompts_per_active_hour,
-    files_modified, lines_changed, commits, round(tool_success_rate, 4) as tool_success_rate,
-    case when wall > 0 and active > 0 then round(100.0 * (
-        0.4 * active_ratio + 0.3 * responsiveness + 0.3 * min(1.0, prompts / active_hours / 12.0)
-    ), 1) end as engagement_score,
-    case when active > 0 then round(100.0 * (
-        0.3 * min(1.0, files_modified / active_hours / 10.0)
-        + 0.3 * min(1.0, lines_changed / active_hours / 1000.0)
-        + 0.2 * min(1.0, commits / active_hours / 3.0)
-        + 0.2 * tool_success_rate
-    ), 1) end as productivity_score
-from r;
+CREATE VIEW daily_scores as
+select day, sum(sessions) as sessions, round(sum(wall_seconds), 3) as wall_seconds,
+    round(sum(active_seconds), 3) as active_seconds, round(sum(user_wait_seconds), 3) as user_wait_seconds,
+    round(sum(thinking_seconds), 3) as thinking_seconds, sum(prompts) as prompts,
+    sum(files_modified) as files_modified, sum(lines_added + lines_removed) as lines_changed,
+    sum(commits) as commits, sum(tool_successes) as tool_successes, sum(tool_failures) as tool_failures
+from daily_activity group by day;
 
 CREATE VIEW daily_tokens as 
 select t.day, t.project_id, coalesce(p.name, '(no project)') as project_name, nullif(t.model, '') as model,
@@ -846,6 +823,25 @@ join sessions s on s.id = f.session_id
 left join projects p on p.id = s.project_id
 left join tool_calls c on c.id = f.tool_call_id;
 
+CREATE VIEW file_languages (extension, language) as values
+    ('bash', 'Shell'), ('c', 'C'), ('cc', 'C++'), ('cjs', 'JavaScript'),
+    ('clj', 'Clojure'), ('cpp', 'C++'), ('cs', 'C#'), ('css', 'CSS'),
+    ('cxx', 'C++'), ('dart', 'Dart'), ('erl', 'Erlang'), ('ex', 'Elixir'),
+    ('exs', 'Elixir'), ('fs', 'F#'), ('go', 'Go'), ('graphql', 'GraphQL'),
+    ('h', 'C'), ('hcl', 'HCL'), ('hh', 'C++'), ('hpp', 'C++'),
+    ('hs', 'Haskell'), ('htm', 'HTML'), ('html', 'HTML'), ('ipynb', 'Jupyter Notebook'),
+    ('java', 'Java'), ('jl', 'Julia'), ('js', 'JavaScript'), ('json', 'JSON'),
+    ('jsx', 'JavaScript'), ('kt', 'Kotlin'), ('kts', 'Kotlin'), ('less', 'Less'),
+    ('lua', 'Lua'), ('m', 'Objective-C'), ('md', 'Markdown'), ('mjs', 'JavaScript'),
+    ('ml', 'OCaml'), ('mm', 'Objective-C'), ('nim', 'Nim'), ('php', 'PHP'),
+    ('pl', 'Perl'), ('proto', 'Protocol Buffers'), ('ps1', 'PowerShell'), ('py', 'Python'),
+    ('pyi', 'Python'), ('r', 'R'), ('rb', 'Ruby'), ('rs', 'Rust'),
+    ('rst', 'reStructuredText'), ('sass', 'Sass'), ('scala', 'Scala'), ('scss', 'SCSS'),
+    ('sh', 'Shell'), ('sol', 'Solidity'), ('sql', 'SQL'), ('svelte', 'Svelte'),
+    ('swift', 'Swift'), ('tf', 'HCL'), ('toml', 'TOML'), ('ts', 'TypeScript'),
+    ('tsx', 'TypeScript'), ('vue', 'Vue'), ('xml', 'XML'), ('yaml', 'YAML'),
+    ('yml', 'YAML'), ('zig', 'Zig'), ('zsh', 'Shell');
+
 CREATE VIEW model_price_match as 
 select u.model, (
     select p.match from model_prices p
@@ -859,27 +855,23 @@ select u.model, (
 ) as price_match
 from (select distinct model from token_usage where model is not null) u;
 
-CREATE VIEW project_summary as 
+CREATE VIEW project_summary as
 select p.id, p.name, p.path, p.git_remote as git_repo,
-    (select group_concat(lang, ', ') from (
-        select case lower(replace(f.path, rtrim(f.path, replace(f.path, '.', '')), ''))
-            when 'py' then 'Python' when 'ipynb' then 'Python' when 'ts' then 'TypeScript'
-            when 'tsx' then 'TypeScript' when 'js' then 'JavaScript' when 'jsx' then 'JavaScript'
-            when 'go' then 'Go' when 'rs' then 'Rust' when 'java' then 'Java' when 'rb' then 'Ruby'
-            when 'c' then 'C' when 'h' then 'C' when 'cpp' then 'C++' when 'cs' then 'C#'
-            when 'tf' then 'Terraform' when 'sh' then 'Shell' when 'sql' then 'SQL' when 'md' then 'Markdown'
-            when 'html' then 'HTML' when 'css' then 'CSS' when 'yml' then 'YAML' when 'yaml' then 'YAML'
-            end as lang, sum(f.operations) as n
-        from rollup_files f where f.project_id = p.id group by lang having lang is not null
-        order by n desc limit 5)) as languages,
-    (select sum(sessions) from rollup_daily r where r.project_id = p.id) as total_sessions,
-    (select cast(round(total(claude_working_seconds + permission_wait_seconds + thinking_seconds) / 60.0)
-        as integer) from rollup_daily r where r.project_id = p.id) as total_time_minutes,
-    (select max(coalesce(s.last_event_at, s.started_at)) from sessions s where s.project_id = p.id)
-        as last_activity,
+    (select group_concat(language, ', ') from (
+        select l.language, count(distinct f.path) as files
+        from rollup_files f
+        join file_languages l on l.extension = lower(replace(f.path, rtrim(f.path, replace(f.path, '.', '')), ''))
+        where f.project_id = p.id and instr(f.path, '.') > 0
+        group by l.language order by files desc, l.language)) as languages,
+    (select count(*) from sessions s where s.project_id = p.id) as total_sessions,
+    coalesce((select cast(round(total(o.active_seconds) / 60.0) as integer) from daily_overview o
+        where o.project_id = p.id), 0) as total_time_minutes,
+    nullif(max(coalesce((select max(coalesce(s.ended_at, s.last_event_at, s.started_at)) from sessions s
+        where s.project_id = p.id), ''), coalesce(p.last_seen, '')), '') as last_activity,
     (select count(distinct f.path) from rollup_files f where f.project_id = p.id and f.edits + f.writes > 0)
         as files_modified,
-    (select sum(lines_added + lines_removed) from rollup_daily r where r.project_id = p.id) as lines_changed
+    coalesce((select sum(r.lines_added + r.lines_removed) from rollup_daily r where r.project_id = p.id), 0)
+        as lines_changed
 from projects p;
 
 CREATE VIEW prompts as 
@@ -956,30 +948,33 @@ union all
 select c.session_id, 'Commit', c.subject, c.committed_at, c.committed_at, substr(c.sha, 1, 10), null
 from commits c where c.session_id is not null;
 
-CREATE VIEW session_list as 
-select s.id as session_id, s.session_uuid, s.project_id, coalesce(p.name, '(no project)') as project_name,
-    s.title, s.model, s.status, date(s.started_at, 'localtime') as day, s.started_at,
-    coalesce(s.ended_at, s.last_event_at) as ended_at,
-    round(max(0, (julianday(coalesce(s.ended_at, s.last_event_at)) - julianday(s.started_at)) * 86400.0), 3)
-        as wall_seconds,
-    (select count(*) from turns t where t.session_id = s.id) as turns,
-    (select round(total(t.working_seconds), 3) from turns t where t.session_id = s.id)
-        as claude_working_seconds,
-    (select round(total(case when w.kind = 'permission' then w.duration_seconds end), 3) from waits w
-        where w.session_id = s.id) as permission_wait_seconds,
-    (select round(total(case when w.kind = 'user' then w.thinking_seconds end), 3) from waits w
-        where w.session_id = s.id) as thinking_seconds,
-    (select round(total(case when w.kind = 'user' then w.away_seconds end), 3) from waits w
-        where w.session_id = s.id) as away_seconds,
-    -- "+m.kind": count through messages_session, never the kind index (which spans all sessions).
-    (select count(*) from messages m where m.session_id = s.id and +m.kind = 'prompt' and m.role = 'user'
-        and m.agent_id is null) as prompts,
-    (select count(*) from tool_calls c where c.session_id = s.id) as tool_calls,
-    (select count(*) from tool_calls c where c.session_id = s.id and c.status = 'error') as tool_failures,
-    (select count(*) from commits c where c.session_id = s.id) as commits,
-    (select coalesce(sum(c.lines_added + c.lines_removed), 0) from commits c where c.session_id = s.id)
-        as commit_lines_changed
-from sessions s left join projects p on p.id = s.project_id;
+CREATE VIEW session_list as
+select l.*, round(l.claude_working_seconds + l.permission_wait_seconds + l.thinking_seconds, 3) as active_seconds
+from (
+    select s.id as session_id, s.session_uuid, s.project_id, coalesce(p.name, '(no project)') as project_name,
+        s.title, s.model, s.status, date(s.started_at, 'localtime') as day, s.started_at,
+        coalesce(s.ended_at, s.last_event_at) as ended_at,
+        round(max(0, (julianday(coalesce(s.ended_at, s.last_event_at)) - julianday(s.started_at)) * 86400.0), 3)
+            as wall_seconds,
+        (select count(*) from turns t where t.session_id = s.id) as turns,
+        (select round(total(t.working_seconds), 3) from turns t where t.session_id = s.id)
+            as claude_working_seconds,
+        (select round(total(case when w.kind = 'permission' then w.duration_seconds end), 3) from waits w
+            where w.session_id = s.id) as permission_wait_seconds,
+        (select round(total(case when w.kind = 'user' then w.thinking_seconds end), 3) from waits w
+            where w.session_id = s.id) as thinking_seconds,
+        (select round(total(case when w.kind = 'user' then w.away_seconds end), 3) from waits w
+            where w.session_id = s.id) as away_seconds,
+        -- "+m.kind": count through messages_session, never the kind index (which spans all sessions).
+        (select count(*) from messages m where m.session_id = s.id and +m.kind = 'prompt' and m.role = 'user'
+            and m.agent_id is null) as prompts,
+        (select count(*) from tool_calls c where c.session_id = s.id) as tool_calls,
+        (select count(*) from tool_calls c where c.session_id = s.id and c.status = 'error') as tool_failures,
+        (select count(*) from commits c where c.session_id = s.id) as commits,
+        (select coalesce(sum(c.lines_added + c.lines_removed), 0) from commits c where c.session_id = s.id)
+            as commit_lines_changed
+    from sessions s left join projects p on p.id = s.project_id
+) l;
 
 CREATE VIEW session_summary as with mm as materialized (select model, price_match from model_price_match)
 select s.id as session_id, s.session_uuid, s.project_id, p.name as project_name, s.title, s.model,

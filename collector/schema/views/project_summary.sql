@@ -1,22 +1,25 @@
-CREATE VIEW project_summary as 
+-- The founding spec's ProjectSummary, the one definition of each project figure: GET /api/projects
+-- and the dashboard both read this view (tests/test_figures.py holds them equal on the demo).
+-- languages: the languages (file_languages) of the files its sessions read or changed, most
+--   files first, then by name;  total_sessions: its sessions;  total_time_minutes: active time
+--   (daily_overview.active_seconds: Claude working + permission waits + thinking) in whole
+--   minutes, rounded;  files_modified: distinct paths written, created or edited;
+--   lines_changed: lines added plus removed by its file operations.
+create view project_summary as
 select p.id, p.name, p.path, p.git_remote as git_repo,
-    (select group_concat(lang, ', ') from (
-        select case lower(replace(f.path, rtrim(f.path, replace(f.path, '.', '')), ''))
-            when 'py' then 'Python' when 'ipynb' then 'Python' when 'ts' then 'TypeScript'
-            when 'tsx' then 'TypeScript' when 'js' then 'JavaScript' when 'jsx' then 'JavaScript'
-            when 'go' then 'Go' when 'rs' then 'Rust' when 'java' then 'Java' when 'rb' then 'Ruby'
-            when 'c' then 'C' when 'h' then 'C' when 'cpp' then 'C++' when 'cs' then 'C#'
-            when 'tf' then 'Terraform' when 'sh' then 'Shell' when 'sql' then 'SQL' when 'md' then 'Markdown'
-            when 'html' then 'HTML' when 'css' then 'CSS' when 'yml' then 'YAML' when 'yaml' then 'YAML'
-            end as lang, sum(f.operations) as n
-        from rollup_files f where f.project_id = p.id group by lang having lang is not null
-        order by n desc limit 5)) as languages,
-    (select sum(sessions) from rollup_daily r where r.project_id = p.id) as total_sessions,
-    (select cast(round(total(claude_working_seconds + permission_wait_seconds + thinking_seconds) / 60.0)
-        as integer) from rollup_daily r where r.project_id = p.id) as total_time_minutes,
-    (select max(coalesce(s.last_event_at, s.started_at)) from sessions s where s.project_id = p.id)
-        as last_activity,
+    (select group_concat(language, ', ') from (
+        select l.language, count(distinct f.path) as files
+        from rollup_files f
+        join file_languages l on l.extension = lower(replace(f.path, rtrim(f.path, replace(f.path, '.', '')), ''))
+        where f.project_id = p.id and instr(f.path, '.') > 0
+        group by l.language order by files desc, l.language)) as languages,
+    (select count(*) from sessions s where s.project_id = p.id) as total_sessions,
+    coalesce((select cast(round(total(o.active_seconds) / 60.0) as integer) from daily_overview o
+        where o.project_id = p.id), 0) as total_time_minutes,
+    nullif(max(coalesce((select max(coalesce(s.ended_at, s.last_event_at, s.started_at)) from sessions s
+        where s.project_id = p.id), ''), coalesce(p.last_seen, '')), '') as last_activity,
     (select count(distinct f.path) from rollup_files f where f.project_id = p.id and f.edits + f.writes > 0)
         as files_modified,
-    (select sum(lines_added + lines_removed) from rollup_daily r where r.project_id = p.id) as lines_changed
+    coalesce((select sum(r.lines_added + r.lines_removed) from rollup_daily r where r.project_id = p.id), 0)
+        as lines_changed
 from projects p;
