@@ -303,13 +303,15 @@ class Drainer:
             return 0
         done = 0
         for (path, agent_id), session_id in self._pending_transcripts.items():
-            uuid = self.conn.execute("select session_uuid from sessions where id = ?", (session_id,)).fetchone()[0]
+            uuid, status = self.conn.execute("select session_uuid, status from sessions where id = ?",
+                                             (session_id,)).fetchone()
             try:
                 from . import transcript_store
 
                 with self.conn:
+                    # An ended session's file is finished: its unterminated last line is read.
                     result = transcript_store.ingest_file(self.conn, path, session_uuid=uuid, agent_id=agent_id,
-                                                          config=self.config)
+                                                          config=self.config, final=status == "ended" or None)
             except Exception as e:  # noqa: BLE001 - counted and kept below
                 self.conn.execute(
                     "insert into drain_errors (at, source, reason, line) values (?, ?, ?, null)",

@@ -38,7 +38,7 @@ PROMPT_SLACK_SECONDS = 5
 #: Used when no config is passed: the collector's own default idle timeout.
 DEFAULT_IDLE_MINUTES = 30.0
 
-def ingest_file(conn, path, *, session_uuid=None, agent_id=None, config=None):
+def ingest_file(conn, path, *, session_uuid=None, agent_id=None, config=None, final=None):
     """Read new complete lines of one transcript and store them; returns stats.
 
     A missing or unreadable file gives stats with ``skipped`` naming why, never
@@ -46,7 +46,7 @@ def ingest_file(conn, path, *, session_uuid=None, agent_id=None, config=None):
     """
     privacy = Privacy(config)
     read = read_file(path, stored_offset(conn, path), session_uuid=session_uuid,
-                     agent_id=agent_id, privacy=privacy)
+                     agent_id=agent_id, privacy=privacy, final=final)
     return store_read(conn, read, config=config, privacy=privacy)
 
 

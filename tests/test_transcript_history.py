@@ -299,3 +299,66 @@ def test_local_repository_history_links_the_full_commit(tmp_path, home):
         "sha": sha, "subject": "Add a", "author_name": "Dana", "files_changed": 1, "lines_added": 2,
         "session_id": 1}
     assert db.scalar(conn, "select path from commit_files") == "a.py"
+
+
+def hook(home, path, name, at, **fields):
+    from replay import run_hook
+
+    payload = {"session_id": SESSION, "cwd": CWD, "transcript_path": str(path), "hook_event_name": name, **fields}
+    done = run_hook(payload, home, at=at)
+    assert done.returncode == 0 and done.stdout == b""
+
+
+def test_hook_prompts_follow_the_same_rules(tmp_path, home):
+    from collector import config as config_mod
+    from collector.drain import drain_once
+
+    path = tmp_path / "none.jsonl"  # no transcript: only what the hooks said
+    hook(home, path, "UserPromptSubmit", "2026-03-02T10:00:00Z",
+         prompt="<ide_selection>def login(): ...</ide_selection>\nwhy does login fail?")
+    hook(home, path, "Stop", "2026-03-02T10:00:30Z")
+    hook(home, path, "UserPromptSubmit", "2026-03-02T10:01:00Z", prompt="/review 42")
+    config = config_mod.load()
+    conn = db.connect(config.db_path)
+    drain_once(conn, config)
+    assert [tuple(r) for r in conn.execute("select kind, content from messages order by id")] == [
+        ("prompt", "why does login fail?"), ("context", "<ide_selection>def login(): ...</ide_selection>"),
+        ("command", "/review 42")]
+    assert db.scalar(conn, "select title from sessions") == "why does login fail?"
+
+
+def test_live_tail_reads_the_unterminated_last_line_when_the_session_ends(projects, home):
+    from collector import config as config_mod
+    from collector.drain import drain_once
+
+    path = write(projects / (SESSION + ".jsonl"), two_turns(), final_newline=False)
+    # A file being written: modified "now" however long this test takes (no clock race).
+    os.utime(path, (path.stat().st_atime, path.stat().st_mtime + 3600))
+    hook(home, path, "UserPromptSubmit", "2026-03-02T10:00:00Z", prompt="fix the login bug")
+    hook(home, path, "Stop", "2026-03-02T10:00:30Z")
+    config = config_mod.load()
+    conn = db.connect(config.db_path)
+    drain_once(conn, config)
+    # Just written and still open: the unterminated line may be half a line; it waits.
+    assert db.scalar(conn, "select count(*) from token_usage") == 1
+    hook(home, path, "SessionEnd", "2026-03-02T10:09:00Z", reason="prompt_input_exit")
+    drain_once(conn, config)
+    assert db.scalar(conn, "select count(*) from token_usage") == 2
+    assert db.scalar(conn, "select offset from transcript_files") == path.stat().st_size
+
+
+def test_import_summary_counts_the_agents_the_table_gained(tmp_path, home):
+    import shutil
+
+    from conftest import TRANSCRIPTS
+
+    shutil.copytree(TRANSCRIPTS, tmp_path / "t")
+    summary = import_json(tmp_path / "t")
+    assert summary["agents"] == db.scalar(connect(home), "select count(*) from agents") == 10
+    # Every session with a prompt has a title; no prompt is a command, its output or IDE context.
+    conn = connect(home)
+    assert db.scalar(conn, "select count(*) from sessions s where title is null and exists"
+                           " (select 1 from messages m where m.session_id = s.id and m.kind = 'prompt')") == 0
+    assert db.scalar(conn, "select count(*) from messages where kind = 'prompt' and (content like '<command-%'"
+                           " or content like '<local-command%' or content like '/%' or content = '(no content)'"
+                           " or content like '%<ide_%')") == 0
