@@ -362,3 +362,10 @@ def test_import_summary_counts_the_agents_the_table_gained(tmp_path, home):
     assert db.scalar(conn, "select count(*) from messages where kind = 'prompt' and (content like '<command-%'"
                            " or content like '<local-command%' or content like '/%' or content = '(no content)'"
                            " or content like '%<ide_%')") == 0
+
+
+def test_search_results_carry_the_session_title(projects, home):
+    write(projects / (SESSION + ".jsonl"), two_turns())
+    import_json(projects.parent)
+    found = json.loads(cli("search", "login bug", "--json").stdout)
+    assert found and {r["session_title"] for r in found} == {"fix the login bug"}

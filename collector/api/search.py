@@ -49,6 +49,7 @@ OPENAPI_SCHEMAS = {
             "project_name": _TEXT,
             "session_id": _ID,
             "session_uuid": _TEXT,
+            "session_title": dict(_TEXT, description="The session's title (its /rename, Claude Code's title, or its first prompt)"),
             "agent": dict(_TEXT, description="The coding agent of the session: claude-code, codex, gemini"),
             "turn_id": _ID,
             "turn_seq": _ID,

@@ -60,6 +60,7 @@ def search_command(query, project, session, since, until, kind, model, agent, li
             localdays.minute(item["timestamp"]), item["project_name"],
             item["agent"] if item.get("agent") not in (None, "claude-code") else None,
             "session %s" % (item["session_uuid"] or item["session_id"]) if item["session_id"] else None,
+            "“%s”" % item["session_title"][:60] if item.get("session_title") else None,
             item["kind"] + (" (thinking)" if item["thinking"] and item["kind"] != "thinking" else ""),
         ]))
         click.echo(click.style(where, bold=True) + "  score %.4f" % item["relevance_score"])

@@ -15,7 +15,7 @@ CONTEXT_TURNS = 1
 
 _DOC_SQL = """
     select d.id, d.kind, d.ref_table, d.ref_id, d.session_id, d.project_id, d.turn_id, d.at,
-           d.model, d.text, p.name, s.session_uuid, t.seq, s.agent
+           d.model, d.text, p.name, s.session_uuid, t.seq, s.agent, s.title
     from search_docs d
     left join projects p on p.id = d.project_id
     left join sessions s on s.id = d.session_id
@@ -115,7 +115,7 @@ def build(conn, doc_id, score, ranks, pattern, with_context=True):
     if row is None:
         return None
     (doc_id, kind, ref_table, ref_id, session_id, project_id, turn_id, at, model, text,
-     project_name, session_uuid, seq, agent) = row
+     project_name, session_uuid, seq, agent, session_title) = row
     prompt = reply = None
     if turn_id is not None:
         prompt, reply = _turn_pair(conn, turn_id)
@@ -133,6 +133,7 @@ def build(conn, doc_id, score, ranks, pattern, with_context=True):
         "project_name": project_name,
         "session_id": session_id,
         "session_uuid": session_uuid,
+        "session_title": session_title,
         "agent": agent,
         "turn_id": turn_id,
         "turn_seq": seq,
