@@ -149,3 +149,20 @@ def test_the_seed_api_strips_credentials_from_git_repo(api_server, leaked):
     assert r.status_code == 201, r.text
     conn = api_server.db()
     assert db.scalar(conn, "select git_remote from projects") == "https://gitlab.com/acme/shop.git"
+
+
+def test_an_upgrade_strips_credentials_from_remotes_already_stored(home, leaked):
+    import importlib
+
+    m016 = importlib.import_module("collector.migrations.m016_remote_credentials")
+    conn = db.connect(str(home / "cctracker.db"))
+    remotes = ["https://oauth2:%s@gitlab.com/acme/shop.git" % leaked["gitlab"],
+               "https://dana:%s@git.acme.dev:8443/billing.git" % leaked["curl"],
+               "git@github.com:acme/ok.git", "https://github.com/acme/plain.git", None]
+    for number, remote in enumerate(remotes):
+        conn.execute("insert into projects (name, path, git_remote) values (?, ?, ?)",
+                     ("p%d" % number, "/src/p%d" % number, remote))
+    m016.migrate(conn)
+    assert [r[0] for r in conn.execute("select git_remote from projects order by id")] == [
+        "https://gitlab.com/acme/shop.git", "https://git.acme.dev:8443/billing.git",
+        "git@github.com:acme/ok.git", "https://github.com/acme/plain.git", None]
