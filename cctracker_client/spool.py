@@ -173,11 +173,11 @@ def parse_time(text):
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
+    if not 1970 <= value.year <= 2999:  # collector.timeutil.MIN_YEAR/MAX_YEAR, as written
+        return None
     try:
         v = value.astimezone(timezone.utc)
-    except OverflowError:  # 9999-12-31T23:59:59-23:59 is past the last year
-        return None
-    if not 1970 <= v.year <= 2999:  # collector.timeutil.MIN_YEAR/MAX_YEAR
+    except OverflowError:
         return None
     return "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (v.year, v.month, v.day, v.hour, v.minute, v.second,
                                                    v.microsecond)

@@ -145,6 +145,7 @@ def start(db_path, host=DEFAULT_HOST, port=DEFAULT_PORT, log_path=None, env=None
         check_token(env.get(TOKEN_ENV))  # when set, required on loopback too (as by the API)
     except TokenRequired as e:
         raise DashboardError(str(e)) from None
+    env["CCTRACKER_DASHBOARD_HOST"] = host  # for the host_check plugin's allow-list
     if not is_loopback(host) and not env.get(TOKEN_ENV):
         raise DashboardError(
             "refusing to serve the dashboard on %s without a token: it shows your conversations. Set %s "
@@ -163,14 +164,14 @@ def start(db_path, host=DEFAULT_HOST, port=DEFAULT_PORT, log_path=None, env=None
     finally:
         log.close()
     proc.log_path = log_path
-    proc.url = "http://%s:%d/" % ("[%s]" % host if ":" in host else host, port)
+    proc.url = "http://%s:%d/" % (_reach(host), port)
     return proc
 
 
 def wait_until_ready(proc, host=DEFAULT_HOST, port=DEFAULT_PORT, timeout=READY_TIMEOUT_SECONDS, token=None):
     """Block until Datasette answers, or raise DashboardError with the end of its log."""
     token = token or os.environ.get(TOKEN_ENV)
-    url = "http://%s:%d/-/versions.json" % ("[%s]" % host if ":" in host else host, port)
+    url = "http://%s:%d/-/versions.json" % (_reach(host), port)
     request = urllib.request.Request(url, headers={"Authorization": "Bearer " + token} if token else {})
     deadline = time.monotonic() + timeout
     while True:
@@ -199,6 +200,12 @@ def stop(proc, timeout=10):
             proc.kill()
             proc.wait()
     return proc.returncode
+
+
+def _reach(host):
+    """Where to reach a server bound to ``host``: 0.0.0.0 is no Host the allow-list answers."""
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    return "[%s]" % host if ":" in host else host
 
 
 def _tail(proc, lines=20):

@@ -35,9 +35,10 @@ def to_utc(value):
 
 
 def in_range(value):
-    """An aware datetime in UTC, or None when it is outside the years we accept."""
-    value = to_utc(value)
-    return value if value is not None and MIN_YEAR <= value.year <= MAX_YEAR else None
+    """An aware datetime in UTC, or None when its year (as written) is outside the ones we accept."""
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        return None
+    return to_utc(value)
 
 
 def normalize(text):

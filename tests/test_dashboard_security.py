@@ -165,3 +165,16 @@ def test_redirects_stay_on_this_server():
 def test_the_search_page_answers_a_hostile_date_with_400(served, query):
     status, _, body = request(served["port"], "/-/cctracker/search?q=invoice&" + query)
     assert status == 400 and "out of range" in body
+
+
+def test_bound_to_all_addresses_the_machine_names_are_answered(tmp_path):
+    import socket
+
+    proc, port = start(str(tmp_path / "cctracker.db"), {"CCTRACKER_TOKEN": TOKEN}, host="0.0.0.0")
+    auth = {"Authorization": "Bearer " + TOKEN}
+    try:
+        name = socket.gethostname().lower()
+        assert request(port, "/-/versions.json", host="%s:%d" % (name, port), headers=auth)[0] == 200
+        assert request(port, "/-/versions.json", host="evil.example:%d" % port, headers=auth)[0] == 403
+    finally:
+        dashboard.stop(proc)

@@ -176,7 +176,8 @@ _SPOOL_LINE = {
     "properties": {
         "v": {"type": "integer", "enum": [spool.FORMAT_VERSION]},
         "id": {"type": "string", "pattern": EVENT_ID, "description": "Client-made unique id"},
-        "t": {"type": "string", "format": "date-time", "description": "When the hook fired"},
+        "t": {"type": "string", "format": "date-time", "pattern": r"^(19[7-9][0-9]|2[0-9]{3})-",
+              "description": "When the hook fired (years 1970 to 2999)"},
         "p": {"type": "object", "description": "The hook payload as Claude Code sent it"},
         "d": {"type": "string", "description": "CLAUDE_PROJECT_DIR"},
         "cut": {"type": "object", "required": ["fields", "chars"],

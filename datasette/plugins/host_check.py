@@ -23,19 +23,28 @@ DB_NAME = "cctracker"
 _DATABASE_PATH = re.compile(r"^/%s(\.[a-z]+)?/?$" % DB_NAME)
 
 
-@functools.lru_cache(maxsize=64)
-def _security(local_host, port):
-    from collector.api.security import Security
+#: The address ``--host`` bound (collector.dashboard.start passes it): 0.0.0.0 adds this
+#: machine's names, as in the API.
+BOUND_ENV = "CCTRACKER_DASHBOARD_HOST"
 
-    return Security(host=local_host, port=port)
+
+@functools.lru_cache(maxsize=64)
+def _security(bound, local_host, port):
+    from collector.api.security import Security, host_name
+
+    security = Security(host=bound or local_host, port=port)
+    security.names = security.names | {host_name(local_host)}  # the address this request came in on
+    return security
 
 
 def host_allowed(scope):
+    import os
+
     server = scope.get("server") or (None, None)
     local_host, port = server[0] or "127.0.0.1", server[1]
     headers = dict(scope.get("headers") or [])
     host = headers.get(b"host", b"").decode("latin-1")
-    return _security(local_host, port).host_allowed(host)
+    return _security(os.environ.get(BOUND_ENV), local_host, port).host_allowed(host)
 
 
 def sql_enabled():
