@@ -116,7 +116,7 @@ class Privacy:
         return metadata_only(payload)
 
     def title(self, text):
-        """A session title: redacted, kept in both modes (a summary line, not the conversation)."""
+        """A session title as stored: redacted; None in metadata mode (it sums up what was said)."""
         if not isinstance(text, str) or not text:
             return None
         return redact.redact_text(text) if self.mode == FULL else None

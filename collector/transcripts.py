@@ -15,6 +15,8 @@ Formats handled (see shared/reference/claude-code-formats.md, part d):
 
 import orjson
 
+from cctracker_client import spool_read
+
 # Other modules and tests call ``transcripts.path_hints`` and ``transcripts.classify_user_text``.
 from .transcript_lines import (
     classify_user_text, norm_ts, path_hints, read_lines, result_status, result_text, split_context,
@@ -92,8 +94,9 @@ class Parser:
         for raw in lines:
             batch.lines += 1
             try:
-                obj = orjson.loads(raw)
-            except orjson.JSONDecodeError:
+                # Lone surrogates become U+FFFD; deeper than 200 levels is one bad line.
+                obj = spool_read.loads(raw)
+            except ValueError:
                 batch.skip("bad_json")
                 continue
             if not isinstance(obj, dict):

@@ -233,3 +233,31 @@ def test_api_lone_surrogate_becomes_replacement_character(api_server, home):
     conn, stats = drain(home)
     assert stats["events"] == 1
     assert db.scalar(conn, "select content from messages") == "emoji cut \ufffd"
+
+
+# --- transcripts ----------------------------------------------------------------------
+
+
+def test_a_transcript_line_with_a_lone_surrogate_is_kept_and_titles_are_redacted(home, tmp_path):
+    from collector import importer
+
+    folder = tmp_path / "projects" / "-tmp-p"
+    folder.mkdir(parents=True)
+    stripe = "sk_live_51" + "Ab3" * 14
+    base = ('{"isSidechain":false,"userType":"external","cwd":"/tmp/p","sessionId":"t-sur",'
+            '"version":"2.1.38","gitBranch":"main",')
+    lines = [
+        base + '"parentUuid":null,"type":"user","uuid":"u1","timestamp":"2026-03-02T10:00:00.000Z",'
+               '"message":{"role":"user","content":"emoji cut \\ud83c here"}}',
+        '{"type":"summary","summary":"Rotate key %s","leafUuid":"u1"}' % stripe,
+        '{"type":"custom-title","customTitle":"Deploy with %s","sessionId":"t-sur"}' % stripe,
+        base + '"parentUuid":"u1","type":"user","uuid":"u2","timestamp":"2026-03-02T10:00:05.000Z",'
+               '"message":{"role":"user","content":%s}}' % deep(300, "too deep"),
+    ]
+    (folder / "t-sur.jsonl").write_text("\n".join(lines) + "\n")
+    conn = db.connect(str(home / "cctracker.db"))
+    importer.import_paths(conn, [str(tmp_path / "projects")], config=config_mod.load(str(home)))
+    assert db.scalar(conn, "select content from messages where content like 'emoji%'") == "emoji cut \ufffd here"
+    titles = [r[0] for r in conn.execute("select title from sessions")]
+    assert titles and all(stripe not in (t or "") for t in titles)
+    assert any("[REDACTED:stripe-key]" in (t or "") for t in titles)
