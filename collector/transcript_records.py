@@ -9,12 +9,15 @@ its reason, and the import goes on. Missing fields and ``null`` are allowed
 ignored. Pure functions, no database.
 """
 
-STR = (str,)
-BOOL = (bool,)
-DICT = (dict,)
-LIST = (list,)
-TEXT_OR_LIST = (str, list)
-INT = "int"  # an int that is not a bool (``True`` is an int to Python)
+# Allowed exact types (a parsed JSON value is exactly one of str, int, float, bool,
+# list, dict or None): ``type(v) in`` is faster than isinstance, and keeps ``True``
+# out of the integer fields.
+STR = frozenset((str,))
+BOOL = frozenset((bool,))
+DICT = frozenset((dict,))
+LIST = frozenset((list,))
+TEXT_OR_LIST = frozenset((str, list))
+INT = frozenset((int,))
 
 
 class BadLine(ValueError):
@@ -26,15 +29,10 @@ class BadLine(ValueError):
 
 
 def _check(obj, fields, where=""):
+    get = obj.get
     for name, kinds in fields:
-        value = obj.get(name)
-        if value is None:
-            continue
-        if kinds == INT:
-            ok = isinstance(value, int) and not isinstance(value, bool)
-        else:
-            ok = isinstance(value, kinds)
-        if not ok:
+        value = get(name)
+        if value is not None and type(value) not in kinds:
             raise BadLine(where + name)
 
 
