@@ -295,6 +295,14 @@ class Model(ToolEvents):
 
     # --- waits ---------------------------------------------------------------
 
+    def clear_user_waits(self, session_id):
+        """Drop a session's user waits before they are replayed from its turns.
+
+        Only for a session its transcript owns (collector.transcript_time): a
+        re-read that extended a turn moves the wait after it.
+        """
+        self.conn.execute("delete from waits where session_id = ? and kind = 'user'", (session_id,))
+
     def _start_user_wait(self, session_id, at, context):
         conn = self.conn
         found = conn.execute("select id from waits where session_id = ? and kind = 'user' and ended_at is null",

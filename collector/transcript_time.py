@@ -37,12 +37,12 @@ def rebuild_waits(conn, session_id, config=None, ended=False):
         "  and m.agent_id is null order by m.created_at desc, m.id desc limit 1)"
         " from turns t where t.session_id = ? order by t.seq",
         (CONTEXT_CHARS, CONTEXT_CHARS, session_id)).fetchall()
-    conn.execute("delete from waits where session_id = ? and kind = 'user'", (session_id,))
+    model = Model(conn, config)
+    model.clear_user_waits(session_id)
     if not turns:
         return 0
     started, last = conn.execute("select started_at, last_event_at from sessions where id = ?",
                                  (session_id,)).fetchone()
-    model = Model(conn, config)
     if started and started < turns[0][1]:
         model._start_user_wait(session_id, started, "session start (import)")
     for _, turn_start, turn_end, end_kind, prompt, reply in turns:
