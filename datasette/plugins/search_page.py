@@ -27,8 +27,8 @@ def _search(path, query, filters):
 async def search_page(datasette, request):
     args = request.args
     q = (args.get("q") or "").strip()
-    form = {k: args.get(k) or "" for k in ("q", "project", "since", "until", "kind")}
-    filters = {k: form[k] for k in ("project", "since", "until", "kind") if form[k]}
+    form = {k: args.get(k) or "" for k in ("q", "project", "since", "until", "kind", "agent")}
+    filters = {k: form[k] for k in ("project", "since", "until", "kind", "agent") if form[k]}
     results, error, status = [], None, 200
     if q:
         from collector.errors import InvalidInput
@@ -42,9 +42,11 @@ async def search_page(datasette, request):
         r["snippet_html"] = Markup(_NOT_MARK.sub("", r.get("snippet") or ""))
     projects = [row[0] for row in (await datasette.get_database(DB_NAME).execute(
         "select name from projects order by name")).rows]
+    agents = [row[0] for row in (await datasette.get_database(DB_NAME).execute(
+        "select distinct agent from sessions order by agent != 'claude-code', agent")).rows]
     return Response.html(await datasette.render_template("cctracker_search.html", {
         "form": form, "results": results, "error": error, "searched": bool(q), "projects": projects,
-        "kinds": KINDS,
+        "kinds": KINDS, "agents": agents,
     }, request=request), status=status)
 
 

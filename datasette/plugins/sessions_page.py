@@ -1,5 +1,5 @@
 """The sessions list (``/-/cctracker/sessions``): every session, a page at a time, sortable,
-filtered by project, local days, model and text (title and prompts), each opening its page.
+filtered by project, local days, coding agent, model and text (title and prompts), each opening its page.
 
 Titles come from ``sessions.title``; a session without one shows its first typed prompt,
 so no row is blank. Times are local (``localdays.minute``), never stored UTC text.
@@ -48,6 +48,9 @@ def where_clause(form):
     if form["model"]:
         where.append("model = :model")
         params["model"] = form["model"]
+    if form.get("agent"):
+        where.append("agent = :agent")
+        params["agent"] = form["agent"]
     if form["q"].strip():
         params["like"] = "%" + form["q"].strip() + "%"
         clause = "title like :like"
@@ -66,7 +69,8 @@ def _page_number(text):
 
 async def sessions_page(datasette, request):
     database = datasette.get_database(DB_NAME)
-    form = {k: request.args.get(k) or "" for k in ("project", "date_from", "date_to", "model", "q", "sort", "dir")}
+    form = {k: request.args.get(k) or "" for k in ("project", "date_from", "date_to", "agent", "model", "q",
+                                                   "sort", "dir")}
     sort = form["sort"] if form["sort"] in SORTS else "started"
     direction = "asc" if form["dir"] == "asc" else "desc"
     page = _page_number(request.args.get("page") or "1")
@@ -76,7 +80,7 @@ async def sessions_page(datasette, request):
     page = min(page, pages)
     rows = [dict(r) for r in (await database.execute(
         "select session_id, session_uuid, project_name, started_at, ended_at, %s as display_title,"
-        " title is null or trim(title) = '' as untitled, model,"
+        " title is null or trim(title) = '' as untitled, model, agent,"
         " claude_working_seconds + permission_wait_seconds + thinking_seconds as active_seconds,"
         " turns, prompts, tool_calls, tool_failures, commits, commit_lines_changed"
         " from session_list where %s order by %s %s, session_id %s limit %d offset %d"
@@ -91,9 +95,12 @@ async def sessions_page(datasette, request):
     projects = [dict(r) for r in (await database.execute("select id, name from projects order by name")).rows]
     models = [r[0] for r in (await database.execute(
         "select distinct model from sessions where model is not null order by model")).rows]
+    agents = [r[0] for r in (await database.execute(
+        "select distinct agent from sessions order by agent != 'claude-code', agent")).rows]
     keep = {k: v for k, v in form.items() if v}
     return Response.html(await datasette.render_template("cctracker_sessions.html", {
-        "form": form, "projects": projects, "models": models, "sessions": rows, "page_size": PAGE_SIZE,
+        "form": form, "projects": projects, "models": models, "agents": agents, "sessions": rows,
+        "page_size": PAGE_SIZE,
         "page": page, "pages": pages, "total": total, "sort": sort, "dir": direction, "sorts": SORTS,
         "first": (page - 1) * PAGE_SIZE + 1 if rows else 0, "last": (page - 1) * PAGE_SIZE + len(rows),
         "link": lambda **changes: "?" + "&".join(

@@ -4,7 +4,7 @@ create view session_list as
 select l.*, round(l.claude_working_seconds + l.permission_wait_seconds + l.thinking_seconds, 3) as active_seconds
 from (
     select s.id as session_id, s.session_uuid, s.project_id, coalesce(p.name, '(no project)') as project_name,
-        s.title, s.model, s.status, date(s.started_at, 'localtime') as day, s.started_at,
+        s.title, s.model, s.agent, s.status, date(s.started_at, 'localtime') as day, s.started_at,
         coalesce(s.ended_at, s.last_event_at) as ended_at,
         round(max(0, (julianday(coalesce(s.ended_at, s.last_event_at)) - julianday(s.started_at)) * 86400.0), 3)
             as wall_seconds,

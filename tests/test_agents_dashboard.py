@@ -1,0 +1,58 @@
+"""The dashboard with Codex and Gemini CLI sessions: the Overview's split by agent, the
+Sessions page's agent filter and column, the search page's agent filter (real Chromium)."""
+
+import re
+
+import pytest
+
+from collector import dashboard, db, importer, search
+from conftest import AGENT_FIXTURES, free_port
+from test_dashboard import _assert_drawn, _visit, browser  # noqa: F401  (browser is a fixture)
+
+
+@pytest.fixture(scope="module")
+def agents_server(tmp_path_factory):
+    path = str(tmp_path_factory.mktemp("agents-dash") / "cctracker.db")
+    conn = db.connect(path)
+    importer.import_paths(conn, [str(AGENT_FIXTURES / "codex" / "sessions"),
+                                 str(AGENT_FIXTURES / "gemini" / "tmp")], workers=0)
+    search.index_pending(conn)
+    conn.close()
+    port = free_port()
+    proc = dashboard.start(path, "127.0.0.1", port)
+    try:
+        url = dashboard.wait_until_ready(proc, "127.0.0.1", port)
+        yield {"url": url.rstrip("/"), "db": path, "port": port}
+    finally:
+        dashboard.stop(proc)
+
+
+@pytest.mark.browser
+def test_overview_splits_by_agent(browser, agents_server):  # noqa: F811
+    charts, seen = _visit(browser, agents_server, "/-/dashboards/overview", "overview-agents")
+    _assert_drawn(charts, seen)
+    (table,) = [c for c in charts if c["id"] == "chart-by_agent"]
+    text = re.sub(r"\s+", "", table["text"])  # the cells' text, run together
+    # codex: 12 sessions, 61 prompts ... 50,709,472 tokens (the advance of its running totals).
+    assert "codex1261" in text and "50709472" in text
+    assert "gemini44" in text and str(473586 + 397943 + 97289 + 206879) in text
+    filtered, _ = _visit(browser, agents_server, "/-/dashboards/overview?date_from=2026-04-23&date_to=2026-04-23",
+                         "overview-agents-day")
+    (day,) = [c for c in filtered if c["id"] == "chart-by_agent"]
+    assert "gemini1" in re.sub(r"\s+", "", day["text"]) and "codex" not in day["text"]
+
+
+@pytest.mark.browser
+def test_sessions_and_search_pages_filter_by_agent(browser, agents_server):  # noqa: F811
+    page = browser.new_page()
+    page.goto(agents_server["url"] + "/-/cctracker/sessions?agent=gemini")
+    rows = page.query_selector_all("table.cct-sessions tr")[1:]
+    assert len(rows) == 4 and all("gemini" in r.inner_text() for r in rows)
+    assert page.input_value("select[name=agent]") == "gemini"
+    page.goto(agents_server["url"] + "/-/cctracker/search?q=README&agent=codex")
+    assert page.query_selector_all(".cct-result") == [] or all(
+        "gemini" not in r.inner_text() for r in page.query_selector_all(".cct-result"))
+    page.goto(agents_server["url"] + "/-/cctracker/search?q=README&agent=gemini")
+    results = page.query_selector_all(".cct-result")
+    assert results and all("gemini" in r.inner_text() for r in results)
+    page.close()
