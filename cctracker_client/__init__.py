@@ -37,6 +37,8 @@ def record(payload, received=None, base=None, project_dir=None):
     """
     try:
         return _record(payload, received, base, project_dir)
+    except OSError:
+        return False  # only keep_error lets one out, after counting the event as unsaved
     except Exception as e:  # the hook must never fail because of us
         try:
             spool.keep_error(_as_bytes(payload), "record failed: %r" % (e,), base)

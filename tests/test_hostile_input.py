@@ -261,3 +261,13 @@ def test_a_transcript_line_with_a_lone_surrogate_is_kept_and_titles_are_redacted
     titles = [r[0] for r in conn.execute("select title from sessions")]
     assert titles and all(stripe not in (t or "") for t in titles)
     assert any("[REDACTED:stripe-key]" in (t or "") for t in titles)
+
+
+def test_full_disk_bad_input_is_counted_once(home):
+    assert run_hook(good(0).encode()).returncode == 0
+    done = subprocess.run([HOOK_PYTHON, "-I", "-S", HOOK], input=b"not json" * 200, capture_output=True,
+                          env=dict(os.environ), timeout=60, preexec_fn=_no_room(512))
+    assert (done.returncode, done.stdout, done.stderr) == (0, b"", b"")
+    assert kept_errors(home) == []  # no empty or cut file
+    unsaved = spool.read_unsaved(str(home))
+    assert unsaved["count"] == 1 and "could not keep bad input" in unsaved["reason"]
