@@ -44,6 +44,8 @@ COMMAND_OUTPUT_PREFIXES = (
 NOT_PROMPT_PREFIXES = (
     "<local-command-caveat>", "Stop hook feedback:", "<system-reminder>", "Caveat: The messages below",
     "<user-memory-input>", "<task-notification>",
+    # A compaction's summary on versions before the isCompactSummary flag.
+    "This session is being continued from a previous conversation",
 )
 
 #: Blocks that the IDE extensions, hooks and Claude Code put into the prompt's

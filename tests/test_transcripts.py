@@ -288,9 +288,11 @@ def test_file_operations_from_results(conn):
     ("<ide_opened_file>The user opened a.py</ide_opened_file>\n<ide_selection>x = 1</ide_selection>"
      "\nwhy is x 1?", ("prompt", "why is x 1?", ["<ide_opened_file>The user opened a.py</ide_opened_file>",
                                                  "<ide_selection>x = 1</ide_selection>"])),
+    ("This session is being continued from a previous conversation that ran out of context.",
+     ("event", "This session is being continued from a previous conversation that ran out of context.", None)),
     ("   ", (None, None, None)),
 ], ids=["typed", "slash", "slash-args", "bash-mode", "interrupt", "stdout", "no-content", "stop-hook",
-        "caveat", "reminder", "ide-blocks", "blank"])
+        "caveat", "reminder", "ide-blocks", "compact-summary", "blank"])
 def test_classify_user_text(text, expected):
     assert transcripts.classify_user_text(text) == expected
 
