@@ -36,7 +36,8 @@ def test_api_sessions_and_analytics_filter_by_agent(home, api_server):
     assert split[1]["total_tokens"] == 473586 + 397943 + 97289 + 206879
     time = api_server.get("/api/analytics/summary?agent=gemini&days=3660").json()
     assert time["sessions"] == 4 and time["prompts"] == 4
-    for path in ("/api/sessions?agent=Codex!", "/api/analytics/time?agent=x%20y",
+    for path in ("/api/sessions?agent=Codex!", "/api/analytics/time?agent=x%20y", "/api/analytics/git?agent=N",
+                 "/api/sessions?agent=%20codex",
                  "/api/conversations/search?query=file&agent=NOPE!"):
         bad = api_server.get(path)
         assert bad.status_code == 400 and "agent" in bad.text, path

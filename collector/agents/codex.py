@@ -26,7 +26,7 @@ import orjson
 
 from ..transcript_lines import norm_ts, read_lines
 from ..transcripts import Parser
-from . import CODEX, add_typed
+from .common import CODEX, add_typed
 
 IDE_REQUEST = "## My request for Codex:"
 EXIT_PATTERNS = (re.compile(r"^Exit code: (-?\d+)", re.M), re.compile(r"^Process exited with code (-?\d+)", re.M))

@@ -24,7 +24,7 @@ have one) would be stored a second time: :func:`merge_hook_calls` folds each
 hook call into the chat file's call of the same tool at the same moment.
 """
 
-from . import GEMINI
+from .common import GEMINI
 
 AGENT_KEY = "cctracker_agent"
 

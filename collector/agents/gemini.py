@@ -26,7 +26,7 @@ import orjson
 
 from ..transcript_lines import norm_ts
 from ..transcripts import Parser
-from . import GEMINI, add_typed
+from .common import GEMINI, add_typed
 
 INJECTED_PREFIXES = ("<session_context>", "<hook_context>")
 #: User records the CLI writes itself: tool results sent back (older files hold them as

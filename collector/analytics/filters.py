@@ -86,8 +86,9 @@ def parse_agent(value):
     """An agent name from a request or the command line (InvalidInput naming ``agent``)."""
     if value is None:
         return None
-    value = str(value).strip().lower()
-    if not agentslice.AGENT.match(value) or len(value) > 40:
+    # As the API spec's pattern says: exactly lower-case words, nothing trimmed or folded.
+    value = str(value)
+    if not agentslice.AGENT.fullmatch(value) or len(value) > 40:
         raise InvalidInput("agent", "must be an agent name such as claude-code, codex or gemini")
     return value
 
