@@ -43,6 +43,12 @@ class Config:
     #: Let the dashboard run any SQL typed into it (``?sql=``). Off: a web page
     #: could otherwise make the browser read everything (docs/security.md).
     dashboard_sql: bool = False
+    #: The status line's layout (docs/limits-and-live.md); empty = the built-in one.
+    statusline_format: str = ""
+    #: ``GET /api/stream`` ends a connection after this long (clients reconnect and resume).
+    stream_max_seconds: float = 300.0
+    #: Desktop notification (notify-send) when Claude waits this long for a permission; 0 = off.
+    permission_notify_seconds: float = 0.0
 
     @property
     def db_path(self):

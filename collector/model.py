@@ -74,6 +74,13 @@ class Model(ToolEvents):
         uuid = payload.get("session_id")
         if not isinstance(uuid, str) or not uuid:
             return None
+        if name == "Status":
+            # A statusLine payload (cctracker_client.statusline): figures, not
+            # activity; it neither opens nor keeps alive a session.
+            from .limits import record_status
+
+            record_status(self.conn, at, payload)
+            return None
         session_id = self._session(uuid, payload, at, project_dir, name)
         handler = getattr(self, "on_" + name, None) if isinstance(name, str) else None
         if handler is not None and (reported or name not in self.REPORTED):

@@ -85,7 +85,9 @@ class Service:
             lifeline.record(self.config.home, [self.dashboard.pid], self.db_path)
             dashboard.wait_until_ready(self.dashboard, self.host, self.dashboard_port)
         if not self.demo:
-            self.drain = DrainThread(self.config)
+            from .live import AfterDrain
+
+            self.drain = DrainThread(self.config, after=AfterDrain(self.config))
             self.drain.start()
             self._thread(self._retention, "cctracker-retention")
         self._thread(self._index, "cctracker-indexer")

@@ -19,13 +19,15 @@ from waitress.trigger import trigger as Trigger
 from ..errors import CCTrackerError
 from .app import create_app
 from .security import TOKEN_ENV, check_bind, host_name
+from .stream import MAX_STREAMS
 from .validate import MAX_BODY_BYTES
 
 log = logging.getLogger("cctracker.api")
 
 #: Worker threads: requests are short SQLite reads and writes; four keep a
 #: slow query from blocking the hooks' forwarders without crowding 2 cores.
-THREADS = 4
+#: Live streams (``/api/stream``) hold a thread each: they get their own.
+THREADS = 4 + MAX_STREAMS
 
 #: Waitress's own cap, above every endpoint's limit (``events`` takes the most).
 WAITRESS_MAX_BODY = 32 * MAX_BODY_BYTES

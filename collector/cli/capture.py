@@ -105,19 +105,31 @@ def _remember(action, path):
 @click.option("--agent", type=agent_hooks.AGENT_CHOICE, default="claude-code", show_default=True,
               help="Whose hooks: Claude Code's settings, Codex's hooks.json or Gemini CLI's settings.json.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
-def install(scope, settings_file, sync, dry_run, mcp, agent, as_json):
+@click.option("--statusline", is_flag=True, help="Install cctracker's status line (statusLine) instead of the hooks.")
+@click.option("--wrap-existing", is_flag=True, help="With --statusline: keep your statusLine and add ours below it.")
+@click.option("--replace-existing", is_flag=True, help="With --statusline: show only ours (uninstall restores yours).")
+def install(scope, settings_file, sync, dry_run, mcp, agent, as_json, statusline, wrap_existing, replace_existing):
     """Add the cctracker hook to Claude Code's settings for every event it uses.
 
     Safe to run again (it never adds a second copy, and moves an old one to
     the current interpreter); every other setting is kept; the old file is
     backed up next to it first. With --mcp: register the MCP server instead
-    (docs/claude-code.md).
+    (docs/claude-code.md). --statusline installs the status line instead (an
+    existing statusLine is wrapped or replaced only when you say so).
     """
     if mcp:
         return _mcp("install", dry_run, as_json)
     if agent != "claude-code":
         return agent_hooks.run("install", agent, dry_run, as_json)
     path = _path(scope, settings_file)
+    if statusline:
+        from .limits import install_statusline
+
+        if wrap_existing and replace_existing:
+            fail("--wrap-existing and --replace-existing exclude each other")
+        mode = "wrap" if wrap_existing else "replace" if replace_existing else None
+        install_statusline(path, mode, dry_run, as_json)
+        return
     change = _run("install", path, as_json, sync=sync, dry_run=dry_run)
     if as_json or dry_run:
         return
@@ -139,13 +151,19 @@ def install(scope, settings_file, sync, dry_run, mcp, agent, as_json):
 @click.option("--agent", type=agent_hooks.AGENT_CHOICE, default="claude-code", show_default=True,
               help="Whose hooks: Claude Code's, Codex's or Gemini CLI's.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
-def uninstall(scope, settings_file, dry_run, mcp, agent, as_json):
+@click.option("--statusline", is_flag=True, help="Remove cctracker's status line instead (yours comes back).")
+def uninstall(scope, settings_file, dry_run, mcp, agent, as_json, statusline):
     """Remove the cctracker hook from Claude Code's settings (nothing else)."""
     if mcp:
         return _mcp("uninstall", dry_run, as_json)
     if agent != "claude-code":
         return agent_hooks.run("uninstall", agent, dry_run, as_json)
     path = _path(scope, settings_file)
+    if statusline:
+        from .limits import install_statusline
+
+        install_statusline(path, None, dry_run, as_json, uninstall=True)
+        return
     change = _run("uninstall", path, as_json, dry_run=dry_run)
     if as_json or dry_run:
         return

@@ -130,6 +130,16 @@ CREATE TABLE projects (
     last_seen text
 );
 
+CREATE TABLE rate_limit_observations (
+    id integer primary key,
+    observed_at text not null,      -- when the payload was received (UTC)
+    session_uuid text,
+    cc_version text,
+    window text not null,           -- 'five_hour' or 'seven_day'
+    used_percentage real not null,  -- 0..100 as Claude Code sent it
+    resets_at text not null         -- when that window resets (UTC)
+);
+
 CREATE TABLE raw_events (
     id integer primary key,
     event_uid text not null unique,   -- the client-made spool id
@@ -278,6 +288,19 @@ CREATE TABLE sessions (
     status text not null default 'active'   -- active, ended
 , agent text not null default 'claude-code');
 
+CREATE TABLE statusline_latest (
+    session_uuid text primary key,
+    at text not null,
+    model text,
+    model_display text,
+    cc_version text,
+    cost_usd real,                  -- Claude Code's own running estimate for the session
+    context_used_percentage real,
+    context_window_size integer,
+    lines_added integer,
+    lines_removed integer
+);
+
 CREATE TABLE think_buckets (
     bucket integer primary key, label text not null, low_seconds real not null, high_seconds real
 );
@@ -340,6 +363,23 @@ CREATE TABLE turns (
     unique (session_id, seq)
 );
 
+CREATE TABLE usage_blocks (
+    start_time text primary key,    -- UTC hour floor of the first entry (gaps: last entry + 5 h)
+    end_time text not null,
+    first_entry_time text,
+    actual_end_time text,           -- the last entry
+    is_gap integer not null,
+    entries integer not null,
+    input_tokens integer not null,
+    output_tokens integer not null,
+    cache_creation_tokens integer not null,
+    cache_read_tokens integer not null,
+    total_tokens integer not null,
+    cost_usd real not null,         -- priced entries only
+    unpriced_entries integer not null,
+    models text                     -- JSON list, first seen first
+);
+
 CREATE TABLE waits (
     id integer primary key,
     session_id integer not null references sessions(id),
@@ -380,6 +420,10 @@ CREATE INDEX messages_kind_hash on messages(kind, content_hash, role, agent_id, 
 CREATE INDEX messages_session on messages(session_id, created_at);
 
 CREATE INDEX messages_turn on messages(turn_id);
+
+CREATE INDEX rate_limit_observations_session on rate_limit_observations(session_uuid, window);
+
+CREATE INDEX rate_limit_observations_window on rate_limit_observations(window, observed_at);
 
 CREATE INDEX raw_events_session on raw_events(session_uuid, received_at);
 

@@ -1,0 +1,196 @@
+"""5-hour usage blocks by ccusage's rules (``ccusage blocks``, 17.2.1), from ``token_usage``.
+
+The rules (``_session-blocks.ts``; ../shared/reference/statusline-and-limits.md §2):
+
+- entries are API responses (one per ``message.id``+``requestId``), sorted by time;
+- a block starts at the UTC hour floor of its first entry and lasts 5 h;
+- an entry starts a new block when it is more than 5 h after the block's start
+  or more than 5 h after the previous entry (both strictly ``>``); in the
+  second case a gap block runs from the previous entry + 5 h to this entry;
+- a block is active while now is before its end and within 5 h of its last entry;
+- the burn rate divides the tokens (all four kinds) by the minutes between the
+  first and last entry; an active block's projection extends it to the end.
+
+Where they differ from ccusage, on purpose: output tokens are the largest count
+streamed for a response (ccusage keeps the first line's, often a placeholder),
+and a model missing from the price table adds nothing to ``costUSD`` but is
+counted in ``unpricedEntries`` instead of silently costing $0.
+
+These are local estimates: other devices and claude.ai draw on the same plan
+limits. What Claude Code itself reported (``rate_limits`` in statusLine
+payloads, see :mod:`collector.limits`) is attached beside them as ``observed``.
+"""
+
+import datetime
+import math
+
+BLOCK_HOURS = 5
+BLOCK_MS = BLOCK_HOURS * 3600 * 1000
+HOUR_MS = 3600 * 1000
+
+#: ``--recent``: blocks started within this many days, plus the active one.
+RECENT_DAYS = 3
+
+#: ccusage's BLOCKS_WARNING_THRESHOLD: a projection above this share of the limit warns.
+WARNING_SHARE = 0.8
+
+ENTRY_SQL = (
+    "select at, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, cost_usd,"
+    " coalesce(model, 'unknown') from token_usage_priced where at is not null{where} order by at, id"
+)
+
+
+def to_ms(text):
+    """Epoch milliseconds of a stored ISO time (``...Z``), truncated like a JS Date."""
+    value = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    delta = value - datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+    return (delta.days * 86400 + delta.seconds) * 1000 + delta.microseconds // 1000
+
+
+def iso(ms):
+    """JavaScript's ``toISOString``: ``2026-02-12T14:00:00.000Z``."""
+    value = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc) + datetime.timedelta(milliseconds=ms)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (value.microsecond // 1000)
+
+
+def now_ms():
+    return int(datetime.datetime.now(datetime.timezone.utc).timestamp() * 1000)
+
+
+def load_entries(conn, since=None):
+    """``[(ms, input, output, cache_creation, cache_read, cost or None, model)]`` in time order."""
+    where, params = ("", ()) if since is None else (" and at >= ?", (since,))
+    return [(to_ms(r[0]),) + tuple(r[1:]) for r in conn.execute(ENTRY_SQL.format(where=where), params)]
+
+
+def group(entries):
+    """``[(start_ms, [entries]) | ("gap", start_ms, end_ms)]`` by the rules above."""
+    out, start, current = [], None, []
+    for entry in entries:
+        at = entry[0]
+        if start is None:
+            start, current = at - at % HOUR_MS, [entry]
+            continue
+        since_last = at - current[-1][0]
+        if at - start > BLOCK_MS or since_last > BLOCK_MS:
+            out.append((start, current))
+            if since_last > BLOCK_MS:
+                out.append(("gap", current[-1][0] + BLOCK_MS, at))
+            start, current = at - at % HOUR_MS, [entry]
+        else:
+            current.append(entry)
+    if start is not None:
+        out.append((start, current))
+    return out
+
+
+def _tokens(inp=0, out=0, cc=0, cr=0):
+    return {"inputTokens": inp, "outputTokens": out, "cacheCreationInputTokens": cc,
+            "cacheReadInputTokens": cr}
+
+
+def build_one(start, entries, now):
+    """One non-gap block (``now`` decides whether it is active)."""
+    end = start + BLOCK_MS
+    last = entries[-1][0]
+    sums = [sum(e[i] for e in entries) for i in range(1, 5)]
+    models = []
+    for e in entries:
+        if e[6] not in models:
+            models.append(e[6])
+    cost = sum(e[5] for e in entries if e[5] is not None)
+    block = {
+        "id": iso(start), "startTime": iso(start), "endTime": iso(end), "actualEndTime": iso(last),
+        "isActive": now - last < BLOCK_MS and now < end, "isGap": False, "entries": len(entries),
+        "tokenCounts": _tokens(*sums), "totalTokens": sum(sums), "costUSD": cost, "models": models,
+        "burnRate": None, "projection": None,
+        "unpricedEntries": sum(1 for e in entries if e[5] is None),
+    }
+    minutes = (last - entries[0][0]) / 60000
+    if block["isActive"] and minutes > 0:
+        rate = {"tokensPerMinute": block["totalTokens"] / minutes,
+                "tokensPerMinuteForIndicator": (sums[0] + sums[1]) / minutes,
+                "costPerHour": cost / minutes * 60}
+        remaining = max(0, (end - now) / 60000)
+        block["burnRate"] = rate
+        block["projection"] = {
+            "totalTokens": _js_round(block["totalTokens"] + rate["tokensPerMinute"] * remaining),
+            "totalCost": _js_round((cost + rate["costPerHour"] / 60 * remaining) * 100) / 100,
+            "remainingMinutes": _js_round(remaining),
+        }
+    return block
+
+
+def _gap(start, end):
+    return {"id": "gap-" + iso(start), "startTime": iso(start), "endTime": iso(end), "actualEndTime": None,
+            "isActive": False, "isGap": True, "entries": 0, "tokenCounts": _tokens(), "totalTokens": 0,
+            "costUSD": 0, "models": [], "burnRate": None, "projection": None, "unpricedEntries": 0}
+
+
+def _js_round(x):
+    """``Math.round``: halves go up."""
+    return int(math.floor(x + 0.5))
+
+
+def build(entries, now=None):
+    """Every block (gaps included), oldest first, as ccusage's JSON objects."""
+    now = now_ms() if now is None else now
+    return [_gap(g[1], g[2]) if g[0] == "gap" else build_one(g[0], g[1], now) for g in group(entries)]
+
+
+def token_limit(blocks, value):
+    """``--token-limit``: a number, or ``max`` = the largest finished non-gap block (None: no limit)."""
+    if value is None or value == "":
+        return None
+    if str(value).lower() == "max":
+        finished = [b["totalTokens"] for b in blocks if not b["isGap"] and not b["isActive"]]
+        return max(finished) if finished and max(finished) > 0 else None
+    return int(value) or None
+
+
+def select(blocks, active=False, recent=False, limit=None, now=None):
+    """Apply ``--token-limit``, ``--recent`` and ``--active`` in ccusage's order."""
+    now = now_ms() if now is None else now
+    limit = token_limit(blocks, limit)
+    if recent:
+        cutoff = now - RECENT_DAYS * 86400 * 1000
+        blocks = [b for b in blocks if b["isActive"] or to_ms(b["startTime"]) >= cutoff]
+    if active:
+        blocks = [b for b in blocks if b["isActive"]]
+    if limit:
+        for b in blocks:
+            if b["projection"]:
+                projected = b["projection"]["totalTokens"]
+                b["tokenLimitStatus"] = {
+                    "limit": limit, "projectedUsage": projected, "percentUsed": projected / limit * 100,
+                    "status": "exceeds" if projected > limit else
+                    "warning" if projected > limit * WARNING_SHARE else "ok"}
+    return blocks
+
+
+def report(conn, active=False, recent=False, limit=None, now=None, observed=True):
+    """``{"blocks": [...]}`` as ``ccusage blocks --json`` prints it (plus ``observed``)."""
+    now = now_ms() if now is None else now
+    blocks = select(build(load_entries(conn), now), active, recent, limit, now)
+    if observed:
+        from . import limits
+
+        limits.attach(conn, blocks, now)
+    out = {"blocks": blocks}
+    if active and not blocks:
+        out["message"] = "No active block"
+    return out
+
+
+def latest(conn, now=None):
+    """The newest non-gap block (active or not), computed from recent entries only, or None.
+
+    Only entries of the last two days are read: enough for any block that
+    can still be active, cheap enough to run after every drain.
+    """
+    now = now_ms() if now is None else now
+    since = iso(now - 2 * 86400 * 1000)
+    blocks = [b for b in build(load_entries(conn, since), now) if not b["isGap"]]
+    return blocks[-1] if blocks else None
