@@ -338,9 +338,10 @@ def main(argv=None):
         raw = read_payload().strip()
         payload = loads(raw) if raw else None
         if isinstance(payload, dict):
+            event = raw
             if "hook_event_name" not in payload:
-                raw = b'{"hook_event_name":"Status"' + (b"," + raw[1:] if payload else b"}")
-            record(raw, received=replay or started)
+                event = b'{"hook_event_name":"Status"' + (b"," + raw[1:] if payload else b"}")
+            record(event, received=replay or started)
             columns = _num(spool.getenv("COLUMNS"))
             line = render(payload, read_summary(), now, int(columns) if columns else None)
         else:

@@ -105,7 +105,8 @@ def with_statusline(settings, mode=None, python=None, path="settings"):
     line["type"] = "command"
     line["command"] = command(python, wrap=kept if mode == "wrap" else None,
                               previous=kept if mode == "replace" else None)
-    line.setdefault("padding", 0)
+    if current is None:
+        line["padding"] = 0
     result["statusLine"] = line
     return result, kept
 

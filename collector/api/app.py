@@ -58,6 +58,8 @@ class Context:
         self.modules = []
         self.security = None
         self._openapi = None
+        #: Set when the server stops: long responses (``/api/stream``) end at once.
+        self.stopping = threading.Event()
 
     def db(self):
         """This thread's connection, opened (and the schema migrated) on first use."""

@@ -77,6 +77,9 @@ class Server:
                 self.app, map=self._map, host=host, port=port, threads=THREADS,
                 ident="cctracker", max_request_body_size=WAITRESS_MAX_BODY,
                 clear_untrusted_proxy_headers=True, expose_tracebacks=False, **LIMITS,
+                # Lets waitress read while a request runs, so a live stream
+                # learns at once that its client went away.
+                channel_request_lookahead=1,
             )
         except OSError as e:
             wasyncore.close_all(self._map)
@@ -114,6 +117,7 @@ class Server:
         """Stop from any thread: the loop closes every socket itself, then ``run`` returns."""
         if self._stopped.is_set():
             return
+        self.app.ctx.stopping.set()
         triggers = [d for d in list(self._map.values()) if isinstance(d, Trigger)]
         if not triggers:
             return

@@ -29,7 +29,8 @@ from .validate import MAX_ID, HTTPError, param_int
 #: Concurrent streams; ``server.THREADS`` counts them on top of the ordinary workers.
 MAX_STREAMS = 4
 
-KEEPALIVE_SECONDS = 15.0
+#: Well under waitress's idle-connection timeout (server.LIMITS channel_timeout).
+KEEPALIVE_SECONDS = 5.0
 
 #: Events read per query while catching up.
 BATCH = 200
@@ -184,7 +185,9 @@ class StreamResource:
             raise HTTPError(falcon.HTTP_503, "too_many_streams",
                             "%d streams are open already; retry shortly" % MAX_STREAMS,
                             headers={"Retry-After": "5"})
-        disconnected = req.env.get("waitress.client_disconnected") or (lambda: False)
+        gone = req.env.get("waitress.client_disconnected") or (lambda: False)
+        stopping = self.ctx.stopping
+        disconnected = lambda: stopping.is_set() or gone()  # noqa: E731
         resp.content_type = "text/event-stream"
         resp.set_header("Cache-Control", "no-cache")
         resp.set_header("X-Accel-Buffering", "no")
@@ -212,7 +215,7 @@ OPENAPI_PATHS = {
             description=(
                 "`text/event-stream`: one message per stored hook event, `id` = the event id, `data` = "
                 "`{id, at, session, session_id, project, kind, tool, summary}` (redacted like everything "
-                "stored). A comment line every 15 s keeps the connection open; the stream ends after "
+                "stored). A comment line every 5 s keeps the connection open; the stream ends after "
                 "`stream_max_seconds` and the client resumes with `Last-Event-ID`. At most 4 streams at "
                 "once: one more gets 503 with `Retry-After`.")),
     }},
