@@ -188,6 +188,9 @@ def build_demo(path, days=42, seed=1, end=None, scale=1.0, index_search=True):
             "update projects set first_seen = (select min(started_at) from sessions where project_id = projects.id),"
             " last_seen = (select max(last_event_at) from sessions where project_id = projects.id)")
         rollups.refresh(conn)
+    from .limits import demo_observations
+
+    demo_observations(conn, rng)  # the Limits page's blocks and observed figures
     counts = {t: db.scalar(conn, "select count(*) from %s" % t) for t in (
         "projects", "sessions", "turns", "messages", "tool_calls", "file_operations", "waits", "agents",
         "git_operations", "commits", "commit_files", "token_usage")}

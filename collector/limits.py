@@ -172,6 +172,11 @@ BLOCK_COLUMNS = ("start_time", "end_time", "first_entry_time", "actual_end_time"
                  "total_tokens", "cost_usd", "unpriced_entries", "models")
 
 
+def _stored(js_iso):
+    """``2026-02-12T14:00:00.000Z`` (ccusage's form) as the database keeps times (microseconds)."""
+    return js_iso[:-1] + "000Z"
+
+
 def refresh_blocks(conn, since=None):
     """Recompute ``usage_blocks`` from ``since`` (the start of a stored block) or from scratch.
 
@@ -179,15 +184,16 @@ def refresh_blocks(conn, since=None):
     arrives (an import): the caller then passes None. Returns the blocks written.
     """
     groups = blocks.group(blocks.load_entries(conn, since))
+    stamp = lambda ms: _stored(blocks.iso(ms))  # noqa: E731
     rows = []
     for g in groups:
         if g[0] == "gap":
-            rows.append((blocks.iso(g[1]), blocks.iso(g[2]), None, None, 1, 0, 0, 0, 0, 0, 0, 0.0, 0, "[]"))
+            rows.append((stamp(g[1]), stamp(g[2]), None, None, 1, 0, 0, 0, 0, 0, 0, 0.0, 0, "[]"))
             continue
         b = blocks.build_one(g[0], g[1], 0)
         t = b["tokenCounts"]
-        rows.append((b["startTime"], b["endTime"], blocks.iso(g[1][0][0]), b["actualEndTime"], 0, b["entries"],
-                     t["inputTokens"], t["outputTokens"], t["cacheCreationInputTokens"],
+        rows.append((stamp(g[0]), stamp(g[0] + blocks.BLOCK_MS), stamp(g[1][0][0]), stamp(g[1][-1][0]), 0,
+                     b["entries"], t["inputTokens"], t["outputTokens"], t["cacheCreationInputTokens"],
                      t["cacheReadInputTokens"], b["totalTokens"], b["costUSD"], b["unpricedEntries"],
                      json.dumps(b["models"])))
     with db.write_transaction(conn):
@@ -287,3 +293,34 @@ def write_summary(conn, config, now=None):
             pass
         raise
     return summary_path(config)
+
+
+def demo_observations(conn, rng):
+    """Blocks and made-up observed figures for ``cctracker serve --demo`` (never real data).
+
+    For each demo block, a few status-line renders: five-hour use climbing with
+    the block's tokens, a server window that starts up to 40 minutes after the
+    hour-floored estimate, and the week's use climbing until its weekly reset.
+    """
+    refresh_blocks(conn)
+    found = conn.execute("select start_time, first_entry_time, actual_end_time, total_tokens from usage_blocks"
+                         " where is_gap = 0 order by start_time").fetchall()
+    rows, week_used, week_reset = [], 0.0, None
+    for start, first, last, tokens in found:
+        server_start = blocks.to_ms(start) + rng.randint(0, 40) * 60000
+        resets = _epoch_iso((server_start + blocks.BLOCK_MS) / 1000)
+        a, b = blocks.to_ms(first), blocks.to_ms(last)
+        share = min(95.0, tokens / 40000.0 + rng.uniform(2, 10))
+        if week_reset is None or a >= blocks.to_ms(week_reset):
+            monday = datetime.datetime.fromtimestamp(a / 1000, datetime.timezone.utc).date()
+            monday += datetime.timedelta(days=7 - monday.weekday())
+            week_reset, week_used = "%sT00:00:00.000000Z" % monday.isoformat(), 0.0
+        for k in range(1, 5):
+            at = _epoch_iso((a + (b - a) * k / 4) / 1000)
+            week_used = min(100.0, week_used + share / 12)
+            rows.append((at, "demo", "2.1.226", "five_hour", round(share * k / 4, 1), resets))
+            rows.append((at, "demo", "2.1.226", "seven_day", round(week_used, 1), week_reset))
+    with db.write_transaction(conn):
+        conn.executemany("insert into rate_limit_observations (observed_at, session_uuid, cc_version, window,"
+                         " used_percentage, resets_at) values (?, ?, ?, ?, ?, ?)", rows)
+    return len(rows)

@@ -101,3 +101,60 @@ def desktop_notify(title, body):
         return True
     except (OSError, subprocess.SubprocessError):
         return False
+
+
+# --- the Live page's data (datasette/plugins/live_page.py) ---------------------------
+
+#: Characters of a prompt or tool detail shown on the Live page.
+TEXT_CHARS = 160
+
+ACTIVE_SQL = """
+select s.id, s.session_uuid, p.name, s.title, s.model, s.started_at, s.last_event_at, s.permission_mode
+from sessions s left join projects p on p.id = s.project_id
+where s.status = 'active' order by s.last_event_at desc limit 50
+"""
+
+
+def _age(since, now):
+    return round(max(timeutil.seconds_between(since, timeutil.format(now)), 0.0), 1) if since else None
+
+
+def snapshot(conn, now=None):
+    """Active sessions (turn running, tool running, permission wait), the current block, observed limits."""
+    from . import blocks
+
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    sessions = []
+    for sid, uuid, project, title, model, started, last, mode in conn.execute(ACTIVE_SQL).fetchall():
+        turn = conn.execute(
+            "select t.id, t.seq, t.started_at, (select substr(m.content, 1, ?) from messages m where m.turn_id = t.id"
+            " and m.kind = 'prompt' order by m.id limit 1) from turns t where t.session_id = ? and t.end_kind is null"
+            " order by t.seq desc limit 1", (TEXT_CHARS, sid)).fetchone()
+        tool = conn.execute(
+            "select tool_name, started_at, substr(summary, 1, ?) from tool_calls where session_id = ?"
+            " and status = 'pending' order by started_at desc, id desc limit 1", (TEXT_CHARS, sid)).fetchone()
+        wait = conn.execute(
+            "select context_before, started_at from waits where session_id = ? and kind = 'permission'"
+            " and ended_at is null order by started_at limit 1", (sid,)).fetchone()
+        status = conn.execute(
+            "select s.model_display, s.cost_usd, s.context_used_percentage, s.at from statusline_latest s"
+            " where s.session_uuid = ?", (uuid,)).fetchone()
+        sessions.append({
+            "session_id": sid, "session_uuid": uuid, "project": project, "title": title, "model": model,
+            "started_at": started, "last_event_at": last, "idle_seconds": _age(last, now), "permission_mode": mode,
+            "turn": turn and {"seq": turn[1], "started_at": turn[2], "running_seconds": _age(turn[2], now),
+                              "prompt": turn[3]},
+            "tool": tool and {"name": tool[0], "started_at": tool[1], "running_seconds": _age(tool[1], now),
+                              "detail": tool[2]},
+            "permission": wait and {"tool": wait[0], "started_at": wait[1], "waiting_seconds": _age(wait[1], now)},
+            "status": status and {"model": status[0], "cost_usd": status[1], "context_used_percentage": status[2],
+                                  "at": status[3]},
+        })
+    block = blocks.latest(conn, int(now.timestamp() * 1000))
+    return {
+        "now": timeutil.format(now),
+        "version": conn.execute("select coalesce(max(id), 0) from raw_events").fetchone()[0],
+        "sessions": sessions,
+        "block": block if block and block["isActive"] else None,
+        "limits": limits.latest(conn, now),
+    }

@@ -151,7 +151,7 @@ def test_usage_blocks_table_follows_new_and_older_usage(imported, tmp_path, home
     refresher = limits.Refresher(config_mod.load(str(home)))
     refresher(conn)
     table = conn.execute("select start_time, is_gap, entries, total_tokens from usage_blocks order by start_time")
-    expected = [(b["startTime"], int(b["isGap"]), b["entries"], b["totalTokens"])
+    expected = [(b["startTime"][:-1] + "000Z", int(b["isGap"]), b["entries"], b["totalTokens"])
                 for b in blocks.build(blocks.load_entries(conn))]
     assert table.fetchall() == expected
     with conn:  # a new response in the last block, then older history (an import)
@@ -159,11 +159,11 @@ def test_usage_blocks_table_follows_new_and_older_usage(imported, tmp_path, home
                      " values ('m1', 'r1', 'claude-opus-4-6', 10, 5, '2026-02-12T15:00:00.000000Z')")
     refresher(conn)
     assert conn.execute("select entries, total_tokens from usage_blocks where start_time = "
-                        "'2026-02-12T14:00:00.000Z'").fetchone() == (5, expected[-1][3] + 15)
+                        "'2026-02-12T14:00:00.000000Z'").fetchone() == (5, expected[-1][3] + 15)
     with conn:
         conn.execute("insert into token_usage (message_id, request_id, model, input_tokens, output_tokens, at)"
                      " values ('m0', 'r0', 'claude-opus-4-6', 1, 1, '2025-01-01T08:30:00.000000Z')")
     refresher(conn)
     first = conn.execute("select start_time, entries from usage_blocks order by start_time limit 2").fetchall()
-    assert first == [("2025-01-01T08:00:00.000Z", 1), ("2025-01-01T13:30:00.000Z", 0)]
+    assert first == [("2025-01-01T08:00:00.000000Z", 1), ("2025-01-01T13:30:00.000000Z", 0)]
     conn.close()

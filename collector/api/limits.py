@@ -104,10 +104,8 @@ def param_bool(req, name):
     raw = req.get_param(name)
     if raw is None:
         return False
-    if raw.lower() in ("true", "1", "yes"):
-        return True
-    if raw.lower() in ("false", "0", "no"):
-        return False
+    if raw in ("true", "false"):
+        return raw == "true"
     raise InvalidInput(name, "must be true or false")
 
 
@@ -178,7 +176,8 @@ OPENAPI_PATHS = {
     "/api/limits": {"get": openapi.operation(
         "limits", "Observed plan limits (5-hour and weekly) and the active block", "Analytics", 200, "Limits",
         parameters=[
-            openapi.query("since", {"type": "string"}, "History from this date or ISO 8601 date-time"),
+            openapi.query("since", {"type": "string", "format": "date-time"},
+                          "History from this ISO 8601 date-time (a date means that local day)"),
             openapi.query("history_limit", {"type": "integer", "minimum": 0, "maximum": 10000, "default": 100},
                           "How many observations to list, newest first"),
         ],

@@ -169,12 +169,11 @@ class StreamResource:
 
     def on_get(self, req, resp):
         last = req.get_header("Last-Event-ID")
+        after = param_int(req, "since")
         if last is not None:
             if not last.isdigit() or int(last) > MAX_ID:
                 raise InvalidInput("Last-Event-ID", "must be an event id (a non-negative integer)")
-            after = int(last)
-        else:
-            after = param_int(req, "since")
+            after = int(last)  # a reconnect: resume where this client was
         session = req.get_param("session")
         limit = self.ctx.config.stream_max_seconds
         seconds = min(param_int(req, "max_seconds", None, 1, 86400) or limit, limit)

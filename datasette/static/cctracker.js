@@ -286,3 +286,29 @@
 
   window.cctrackerCharts = { bucket, localTime, FORMATS }
 })()
+
+// Overview and session pages reload themselves while a session is active: every
+// RELOAD_MS, if something new was stored since the page was drawn (live.json's version).
+;(function () {
+  const RELOAD_MS = window.cctReloadMs || 15000  // tests shorten it
+  const root = document.querySelector('.cct-menu .cct-brand')
+  const base = root ? root.getAttribute('href').replace(/-\/dashboards\/overview$/, '') : '/'
+  const path = window.location.pathname
+  const session = path.match(/\/-\/cctracker\/session\/([0-9]+)$/)
+  if (!session && !/\/-\/dashboards\/overview$/.test(path)) return
+  let version = null
+  async function check () {
+    try {
+      const data = await (await fetch(base + '-/cctracker/live.json', { cache: 'no-store' })).json()
+      const active = session ? data.sessions.some(function (s) { return String(s.session_id) === session[1] })
+        : data.sessions.length > 0
+      document.documentElement.dataset.liveActive = active ? 'yes' : 'no'
+      if (version !== null && active && data.version !== version) window.location.reload()
+      version = data.version
+    } catch (error) {
+      // The dashboard restarting: try again at the next tick.
+    }
+  }
+  check()
+  setInterval(check, RELOAD_MS)
+})()
