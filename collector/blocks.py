@@ -34,9 +34,14 @@ RECENT_DAYS = 3
 #: ccusage's BLOCKS_WARNING_THRESHOLD: a projection above this share of the limit warns.
 WARNING_SHARE = 0.8
 
+#: Claude Code's usage only: the plan limits are Claude's (other agents' sessions are
+#: recorded too, see sessions.agent), as ccusage reads only Claude's transcripts.
+CLAUDE_ONLY = " and (session_id is null or session_id not in (select id from sessions where agent != 'claude-code'))"
+
 ENTRY_SQL = (
     "select at, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, cost_usd,"
-    " coalesce(model, 'unknown') from token_usage_priced where at is not null{where} order by at, id"
+    " coalesce(model, 'unknown') from token_usage_priced where at is not null" + CLAUDE_ONLY
+    + "{where} order by at, id"
 )
 
 
@@ -170,10 +175,16 @@ def select(blocks, active=False, recent=False, limit=None, now=None):
     return blocks
 
 
-def report(conn, active=False, recent=False, limit=None, now=None, observed=True):
-    """``{"blocks": [...]}`` as ``ccusage blocks --json`` prints it (plus ``observed``)."""
+def report(conn, active=False, recent=False, token_limit=None, limit=None, now=None, observed=True):
+    """``{"blocks": [...]}`` as ``ccusage blocks --json`` prints it (plus ``observed``).
+
+    ``token_limit`` is ``--token-limit`` (a number or ``max``); ``limit`` keeps
+    only the newest that many blocks (still oldest first), for short answers.
+    """
     now = now_ms() if now is None else now
-    blocks = select(build(load_entries(conn), now), active, recent, limit, now)
+    blocks = select(build(load_entries(conn), now), active, recent, token_limit, now)
+    if limit:
+        blocks = blocks[-limit:]
     if observed:
         from . import limits
 

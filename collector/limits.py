@@ -246,7 +246,8 @@ def today_cost(conn):
     """Today's (local day) estimated cost from priced token usage, and whether any was unpriced."""
     day = localdays.today()
     row = conn.execute(
-        "select total(cost_usd), sum(price_match is null) from token_usage_priced where at >= ? and at < ?",
+        "select total(cost_usd), sum(price_match is null) from token_usage_priced where at >= ? and at < ?"
+        + blocks.CLAUDE_ONLY,
         (localdays.day_start(day), localdays.day_end(day))).fetchone()
     return day.isoformat(), round(row[0], 6), bool(row[1])
 

@@ -60,8 +60,11 @@ def script():
 
 
 def command(python=None, wrap=None, previous=None):
-    parts = [hooks_install._quote(python or hooks_install.hook_python()), "-I", "-S",
-             hooks_install._quote(script())]
+    # A data directory other than the default travels with the command, as for the hooks.
+    home = hooks_install.carried_home()
+    parts = ["%s=%s" % (hooks_install.HOME_ENV, hooks_install._quote(home))] if home else []
+    parts += [hooks_install._quote(python or hooks_install.hook_python()), "-I", "-S",
+              hooks_install._quote(script())]
     if wrap:
         parts += [WRAP, shlex.quote(wrap)]
     if previous:

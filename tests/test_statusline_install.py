@@ -33,18 +33,22 @@ def test_install_writes_a_command_that_shows_model_and_observed_use(tmp_path, ho
     assert done.returncode == 0, done.stderr
     line = settings(path)["statusLine"]
     assert line["type"] == "command" and line["padding"] == 0
-    assert line["command"] == '"%s" -I -S "%s" --cctracker-statusline' % (
-        os.path.realpath(sys.executable), ROOT / "hooks" / "statusline.py")
+    # The test's data directory is not the default one, so the command carries it, as the hooks' do.
+    assert line["command"] == 'CCTRACKER_HOME="%s" "%s" -I -S "%s" --cctracker-statusline' % (
+        home, os.path.realpath(sys.executable), ROOT / "hooks" / "statusline.py")
     # Only an hour into the captured window (2026-08-09 07:20 UTC) is 7 % the current figure.
-    result = run_statusline(line["command"], LATER.read_bytes(), {"CCTRACKER_EVENT_TIME": "2026-08-09T07:20:00Z"})
+    env = {"CCTRACKER_EVENT_TIME": "2026-08-09T07:20:00Z", "CCTRACKER_HOME": str(home / "elsewhere")}
+    result = run_statusline(line["command"], LATER.read_bytes(), env)
     assert result.returncode == 0
     out = result.stdout.decode()
     assert out.count("\n") == 1 and "Haiku 4.5" in out and "5h 7% (resets 08:20)" in out
     # And without a pinned clock (the window long reset) it still shows the 7 %, marked as past.
     result = run_statusline(line["command"], LATER.read_bytes())
     assert result.returncode == 0 and "Haiku 4.5" in result.stdout.decode() and "7%" in result.stdout.decode()
-    # install also wrote the summary the status line reads.
+    # install also wrote the summary the status line reads; the payloads went to the carried home.
     assert json.loads((home / "statusline.json").read_text())["v"] == 1
+    assert len((home / "spool" / "events.jsonl").read_text().splitlines()) == 2
+    assert not (home / "elsewhere").exists()
 
 
 def test_install_is_idempotent_backs_up_and_keeps_other_settings(tmp_path):

@@ -128,7 +128,7 @@ class BlocksResource:
 
     def on_get(self, req, resp):
         resp.media = blocks.report(self.ctx.db(), active=param_bool(req, "active"),
-                                   recent=param_bool(req, "recent"), limit=param_token_limit(req))
+                                   recent=param_bool(req, "recent"), token_limit=param_token_limit(req))
 
 
 class LimitsResource:

@@ -72,7 +72,7 @@ def blocks(active, recent, token_limit, as_json):
     conn = db.connect(config.db_path)
     try:
         now = blocks_mod.now_ms()
-        result = blocks_mod.report(conn, active=active, recent=recent, limit=limit, now=now)
+        result = blocks_mod.report(conn, active=active, recent=recent, token_limit=limit, now=now)
     finally:
         conn.close()
     if as_json:
