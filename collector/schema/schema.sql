@@ -899,6 +899,17 @@ select u.model, (
 ) as price_match
 from (select distinct model from token_usage where model is not null) u;
 
+CREATE VIEW observed_limits as
+-- What Claude Code reported to the status line (rate_limits), with the project of the session
+-- that saw it. Account-wide figures: the project only says where you were working.
+select o.id, o.observed_at, o.window, o.used_percentage, o.resets_at,
+    strftime('%Y-%m-%dT%H:%M:%S.000000Z', o.resets_at,
+             case o.window when 'five_hour' then '-5 hours' else '-7 days' end) as window_start,
+    o.session_uuid, o.cc_version, coalesce(p.name, '(no project)') as project_name
+from rate_limit_observations o
+left join sessions s on s.session_uuid = o.session_uuid
+left join projects p on p.id = s.project_id;
+
 CREATE VIEW project_summary as
 select p.id, p.name, p.path, p.git_remote as git_repo,
     (select group_concat(language, ', ') from (
@@ -1193,3 +1204,26 @@ select t.id as turn_id, t.session_id, s.project_id, t.seq, date(t.started_at, 'l
     (select substr(m.content, 1, 200) from messages m
         where m.turn_id = t.id and m.kind = 'prompt' and m.agent_id is null order by m.id limit 1) as prompt
 from turns t join sessions s on s.id = t.session_id;
+
+CREATE VIEW usage_block_list as
+-- 5-hour blocks (ccusage's rules, kept by collector.limits after each drain) for the Limits page:
+-- the burn rate runs over the minutes between the block's first and last API response; a block
+-- is active while now is before its end and within 5 hours of its last response.
+select b.start_time, b.end_time, b.first_entry_time, b.actual_end_time, b.is_gap, b.entries,
+    b.input_tokens, b.output_tokens, b.cache_creation_tokens, b.cache_read_tokens, b.total_tokens,
+    b.cost_usd, b.unpriced_entries, b.models,
+    (julianday(b.actual_end_time) - julianday(b.first_entry_time)) * 1440 as active_minutes,
+    b.is_gap = 0 and b.end_time > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+        and b.actual_end_time > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-5 hours') as is_active,
+    max(0, (julianday(b.end_time) - julianday('now')) * 1440) as minutes_left
+from usage_blocks b;
+
+CREATE VIEW usage_block_projects as
+-- Which projects used each 5-hour block (any API response of one of their sessions in it):
+-- the Limits page's project filter. Blocks themselves stay global, as the plan limits are.
+select distinct b.start_time, coalesce(p.name, '(no project)') as project_name
+from usage_blocks b
+join token_usage t on t.at >= b.start_time and t.at < b.end_time
+join sessions s on s.id = t.session_id
+left join projects p on p.id = s.project_id
+where b.is_gap = 0;
