@@ -227,3 +227,97 @@ def read_lines(path):
             yield line, True
     if tail.strip():
         yield tail, False
+
+
+# --- removing a session's lines (``cctracker forget``) ----------------------------------
+
+#: The lock is held by hooks for microseconds and by a rotating drain for milliseconds:
+#: a forget can afford to wait this long for it.
+REWRITE_LOCK_WAIT_MS = 10000
+
+
+def remove_sessions(session_uuids, base=None, dry_run=False, lock_wait_ms=REWRITE_LOCK_WAIT_MS):
+    """Remove the not yet drained lines of these sessions; returns how many (kept errors included).
+
+    Closed segments, overflow files and the active file are rewritten (temp
+    file, then rename) under the spool lock, which hooks take before
+    appending and the drain before rotating; lines are read with
+    :func:`parse_line`, as the drain reads them. A line that does not parse
+    (torn, foreign) goes when it mentions one of the sessions at all. Kept
+    error files (``errors/``) that name a session are deleted.
+    """
+    import os
+
+    from . import spool
+
+    wanted = set(session_uuids or ())
+    directory = spool_dir(base)
+    if not wanted or not os.path.isdir(directory):
+        return 0
+    lock_fd = os.open(os.path.join(directory, LOCK_NAME), os.O_RDWR | os.O_CREAT, FILE_MODE)
+    try:
+        if not _lock(lock_fd, lock_wait_ms) and spool.fcntl is not None:
+            raise TimeoutError("the spool lock stayed busy; try again")
+        paths = pending_files(base) + [os.path.join(directory, ACTIVE_NAME)]
+        removed = sum(_rewrite_without(path, wanted, dry_run) for path in paths)
+    finally:
+        os.close(lock_fd)
+    return removed + _remove_kept_errors(wanted, spool.errors_dir(base), dry_run)
+
+
+def _names_session(raw, wanted):
+    try:
+        return parse_line(raw).payload.get("session_id") in wanted
+    except ValueError:
+        return any(u.encode() in raw for u in wanted)
+
+
+def _rewrite_without(path, wanted, dry_run):
+    import os
+
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return 0
+    if not any(u.encode() in data for u in wanted):
+        return 0  # the common case: nothing of these sessions here
+    lines = data.split(b"\n")
+    kept = [line for line in lines if not (line.strip() and _names_session(line, wanted))]
+    dropped = len(lines) - len(kept)
+    if dry_run or not dropped:
+        return dropped
+    body = b"\n".join(kept)
+    if not body.strip():
+        os.unlink(path)
+        return dropped
+    tmp = path + ".forget-tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    with os.fdopen(fd, "wb") as f:
+        f.write(body)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    return dropped
+
+
+def _remove_kept_errors(wanted, directory, dry_run):
+    import os
+
+    try:
+        names = os.listdir(directory)
+    except FileNotFoundError:
+        return 0
+    n = 0
+    for name in names:
+        path = os.path.join(directory, name)
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError:
+            continue
+        if any(u.encode() in data for u in wanted):
+            n += 1
+            if not dry_run:
+                os.unlink(path)
+    return n

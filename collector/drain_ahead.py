@@ -10,18 +10,13 @@ itself, so the worker can only make a drain faster, never different.
 """
 
 import os
-import pickle
-import select
-import shutil
-import subprocess
-import sys
-import tempfile
 
 import orjson
 
 from cctracker_client import spool_read
 
 from . import hookfields, timeutil
+from .worker import Worker, WorkerError
 
 #: Below this much spool (about 5,000 events) a worker costs more to start than it saves.
 MIN_BYTES = 3 * 1024 * 1024
@@ -42,7 +37,7 @@ class Bad:
     def __init__(self, reason):
         self.reason = reason
 
-    def __reduce__(self):  # picklable across the worker's files
+    def __reduce__(self):  # picklable across the worker's result files
         return Bad, (self.reason,)
 
 
@@ -94,28 +89,18 @@ class Local:
 
 
 class Ahead(Local):
-    """Prepares the batches in a worker process; falls back to :class:`Local` on any trouble."""
+    """Prepares the batches in a worker process (:mod:`collector.worker`); falls back to
+    :class:`Local` on any trouble."""
 
     def __init__(self, privacy, files, batch_size):
         super().__init__(privacy)
-        package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
-        self.dir = tempfile.mkdtemp(prefix="cctracker-drain-")
-        # A plain subprocess, as the importer does: no fork of a process holding
-        # threads and an open database. Results go through files; one byte on
-        # stdout says a batch is ready, one byte on stdin lets the worker go on.
-        self.worker = subprocess.Popen(
-            [sys.executable, "-c", "from collector import drain_ahead; drain_ahead.serve()"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, bufsize=0)
-        self.ready = 0      # results announced and not yet taken
-        self.next = 0       # the batch of the worker's next result
-        self.taken = 0      # batches the worker prepared and the drain used
         self.git_ops = {}   # command -> its git operations, for the last batch
+        self.taken = 0      # batches the worker prepared and the drain used
         try:
-            self.worker.stdin.write(pickle.dumps((privacy, list(files), self.dir, batch_size),
-                                                 protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:
+            self.worker = Worker("collector.drain_ahead:preparer", (privacy, list(files), batch_size))
+            for number in range(AHEAD):  # batch n is task n: at most AHEAD prepared ahead
+                self.worker.submit(number)
+        except (OSError, WorkerError):
             self._stop()
 
     def batch(self, index, batch):
@@ -125,7 +110,7 @@ class Ahead(Local):
                 ready = self._take(index, batch)
                 if ready is not None:
                     return ready
-            except (OSError, EOFError, ValueError, pickle.UnpicklingError, orjson.JSONDecodeError):
+            except (OSError, EOFError, ValueError, WorkerError, orjson.JSONDecodeError):
                 self._stop()
         return super().batch(index, batch)
 
@@ -136,25 +121,13 @@ class Ahead(Local):
         and this process is the busier one; a batch prepared here is skipped
         when the worker's copy arrives later.
         """
+        worker = self.worker
         while True:
-            if self.ready == 0:
-                if not select.select([self.worker.stdout], [], [], 0 if STEAL else None)[0]:
-                    return None
-                done = self.worker.stdout.read(4096)
-                if not done:
-                    raise EOFError("drain worker exited")
-                self.ready += len(done)
-            self.ready -= 1
-            number = self.next
-            self.next += 1
-            name = os.path.join(self.dir, "%d.pickle" % number)
-            with open(name, "rb") as f:
-                results = pickle.load(f) if number == index else None
-            os.remove(name)
-            try:
-                self.worker.stdin.write(b".")
-            except BrokenPipeError:
-                pass  # the worker is done: every batch is written
+            if not worker.ready(0 if STEAL else None):
+                return None
+            number = worker.taken
+            results = worker.take()
+            worker.submit(worker.sent)
             if number == index:
                 break
         results, self.git_ops = results
@@ -174,21 +147,12 @@ class Ahead(Local):
         return out
 
     def _stop(self):
-        if self.worker is not None:
-            self.worker.kill()
-            self.worker.wait()
-            self.worker.stdin.close()
-            self.worker.stdout.close()
-            self.worker = None
+        worker, self.worker = getattr(self, "worker", None), None
+        if worker is not None:
+            worker.close(kill=True)
 
     def close(self):
-        if self.worker is not None:
-            self.worker.stdin.close()  # the worker exits at EOF
-            self.worker.kill()         # at once: anything it still prepares is not wanted
-            self.worker.wait()
-            self.worker.stdout.close()
-            self.worker = None
-        shutil.rmtree(self.dir, ignore_errors=True)
+        self._stop()  # at once: anything the worker still prepares is not wanted
 
 
 def read_events(files, bad=None):
@@ -228,23 +192,18 @@ def _canonical(text):
             and "%04d" % timeutil.MIN_YEAR <= text[:4] <= "%04d" % timeutil.MAX_YEAR and text[:4].isdigit())
 
 
-def serve():
-    """The worker: reads (privacy, files, dir, batch size) from stdin, then writes
-    ``<dir>/<n>.pickle`` for each batch (``[(event id, payload JSON or None, unchanged)]``)
-    and one byte on stdout, staying at most AHEAD batches ahead of the drain."""
+def preparer(setup):
+    """The worker's side: reads and sorts the spool once, then task ``n`` prepares batch ``n``:
+    ``([(event id, payload JSON or None, unchanged)], {command: git operations})``."""
     from . import gitops
     from .model_tools import git_command
 
-    tasks = sys.stdin.buffer
-    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=0)
-    sys.stdout = sys.stderr  # a stray print must not corrupt the protocol
-    privacy, files, directory, size = pickle.load(tasks)
+    privacy, files, size = setup
     events = read_events(files)
-    for index, start in enumerate(range(0, len(events), size)):
-        if index >= AHEAD and not tasks.read(1):
-            return  # the drain finished or died: stop
+
+    def prepare_batch(index):
         results, git_ops = [], {}
-        for _, _, _, line in events[start:start + size]:
+        for _, _, _, line in events[index * size:(index + 1) * size]:
             prepared = prepare(privacy, line)
             if prepared is None or isinstance(prepared, Bad):
                 results.append((line.id, None, prepared or False))
@@ -255,8 +214,6 @@ def serve():
             command = git_command(prepared[0]) if name in ("PostToolUse", "PostToolUseFailure") else None
             if command is not None and command not in git_ops:
                 git_ops[command] = gitops.classify(command)
-        name = os.path.join(directory, "%d.pickle" % index)
-        with open(name + ".part", "wb") as f:
-            pickle.dump((results, git_ops), f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.rename(name + ".part", name)
-        out.write(b".")
+        return results, git_ops
+
+    return prepare_batch

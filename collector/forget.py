@@ -14,15 +14,7 @@ lock before the rows, so a running drain cannot bring them back.
 
 import dataclasses
 import datetime
-import os
 import time
-
-try:
-    import fcntl
-except ImportError:  # Windows: no spool lock to take
-    fcntl = None
-
-import orjson
 
 from cctracker_client import spool, spool_read
 
@@ -34,11 +26,6 @@ from .export import parse_date, resolve_projects
 #: and retention when older than the cutoff (and not tied to a kept session).
 ORPHAN_TIMES = {"commits": "committed_at", "token_usage": "at", "drain_errors": "at",
                 "raw_events": "received_at"}
-
-#: The spool lock is held by hooks for microseconds and by a rotating drain
-#: for milliseconds; a forget can afford to wait this long for it.
-SPOOL_LOCK_WAIT_SECONDS = 10
-
 
 @dataclasses.dataclass
 class Selection:
@@ -319,95 +306,6 @@ def _has_orphans(conn, cutoff):
 
 
 def scrub_spool(session_uuids, home=None, dry_run=False):
-    """Remove the not yet drained spool lines of these sessions; returns how many.
-
-    Closed segments, overflow files and the active file are rewritten
-    (temp file, then rename) under the spool lock, which hooks take before
-    appending and the drain takes before rotating. Kept error files that
-    name a session are deleted.
-    """
-    wanted = set(session_uuids or ())
-    if not wanted:
-        return 0
-    directory = spool.spool_dir(home)
-    if not os.path.isdir(directory):
-        return 0
-    lock_fd = os.open(os.path.join(directory, spool.LOCK_NAME), os.O_RDWR | os.O_CREAT, spool.FILE_MODE)
-    try:
-        _lock(lock_fd)
-        paths = spool_read.pending_files(home) + [os.path.join(directory, spool.ACTIVE_NAME)]
-        removed = sum(_scrub_file(path, wanted, dry_run) for path in paths)
-    finally:
-        os.close(lock_fd)
-    return removed + _scrub_errors(wanted, home, dry_run)
-
-
-def _lock(fd):
-    if fcntl is None:
-        return
-    deadline = time.monotonic() + SPOOL_LOCK_WAIT_SECONDS
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                raise TimeoutError("the spool lock stayed busy; try again") from None
-            time.sleep(0.01)
-
-
-def _names_session(raw, wanted):
-    try:
-        payload = orjson.loads(raw).get("p")
-        return isinstance(payload, dict) and payload.get("session_id") in wanted
-    except (orjson.JSONDecodeError, AttributeError):
-        # A torn or foreign line: drop it if it mentions the session at all.
-        return any(u.encode() in raw for u in wanted)
-
-
-def _scrub_file(path, wanted, dry_run):
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except FileNotFoundError:
-        return 0
-    if not any(u.encode() in data for u in wanted):
-        return 0  # the common case: nothing of these sessions here
-    lines = data.split(b"\n")
-    kept = [line for line in lines if not (line.strip() and _names_session(line, wanted))]
-    dropped = len(lines) - len(kept)
-    if dry_run or not dropped:
-        return dropped
-    body = b"\n".join(kept)
-    if not body.strip():
-        os.unlink(path)
-        return dropped
-    tmp = path + ".forget-tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, spool.FILE_MODE)
-    with os.fdopen(fd, "wb") as f:
-        f.write(body)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    return dropped
-
-
-def _scrub_errors(wanted, home, dry_run):
-    directory = spool.errors_dir(home)
-    try:
-        names = os.listdir(directory)
-    except FileNotFoundError:
-        return 0
-    n = 0
-    for name in names:
-        path = os.path.join(directory, name)
-        try:
-            with open(path, "rb") as f:
-                data = f.read()
-        except OSError:
-            continue
-        if any(u.encode() in data for u in wanted):
-            n += 1
-            if not dry_run:
-                os.unlink(path)
-    return n
+    """Remove the not yet drained spool lines (and kept error files) of these sessions;
+    returns how many. The spool's owner does it, under its lock (:func:`spool_read.remove_sessions`)."""
+    return spool_read.remove_sessions(session_uuids, home, dry_run)

@@ -11,16 +11,11 @@ changed since (each file resumes at its stored offset).
 
 import collections
 import os
-import pickle
-import select
-import shutil
-import subprocess
-import sys
-import tempfile
 import time
 
 from . import agents, pricing, rollups, store, transcript_git, transcript_store, transcripts
 from .privacy import Privacy
+from .worker import Worker
 
 #: Files are committed in groups of about this many bytes: one commit per
 #: small file costs more than reading it, and an interrupted import loses at
@@ -108,110 +103,47 @@ def _reads_here(pending, privacy):
 
 
 def _reads_ahead(pending, privacy):
-    """The same reads as :func:`_reads_here`, in order, made by a worker process."""
-    # A plain subprocess: no fork of a process that may hold threads (the API
-    # server) and an open database, and no re-import of the caller's main
-    # module as multiprocessing's spawn does. Results go through files in a
-    # private tmp dir, one byte on stdout saying each is ready: a pipe holds
-    # 64 KB, and a thread to empty it would fight the writer for the GIL.
-    package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
-    spool = tempfile.mkdtemp(prefix="cctracker-import-")
-    worker = subprocess.Popen([sys.executable, "-c", "from collector import importer; importer.serve_reads()"],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, bufsize=0)
+    """The same reads as :func:`_reads_here`, in order, made by a worker process (:mod:`.worker`)."""
     items = list(pending)
+    worker = Worker("collector.importer:reader", privacy)
     sent = 0                        # items[:sent] are given out, to the worker or read here
     queued = collections.deque()    # indexes given to the worker, in order
     here = {}                       # index -> Read made here while the worker was behind
     ahead = 0
-    ready = [0]                     # results the worker has finished
     try:
-        _send(worker, pickle.dumps((privacy, spool), protocol=pickle.HIGHEST_PROTOCOL))
         for i in range(len(items)):
             # Small tasks, at most AHEAD_FILES in flight: the worker's input pipe never fills.
-            tasks = []
             while sent < len(items) and (sent <= i or (ahead < AHEAD_BYTES and len(queued) < AHEAD_FILES)):
-                tasks.append(pickle.dumps((sent,) + items[sent][:2], protocol=pickle.HIGHEST_PROTOCOL))
+                worker.submit(items[sent][:2])
                 queued.append(sent)
                 ahead += items[sent][2]
                 sent += 1
-            if tasks:
-                _send(worker, b"".join(tasks))
             if i in here:
                 yield here.pop(i)
                 continue
-            while sent < len(items) and not _ready(worker, ready, STEAL_AFTER_SECONDS):
+            while sent < len(items) and not worker.ready(STEAL_AFTER_SECONDS):
                 # The worker is behind (it is starting, or on a large file): read the
                 # next file here instead of waiting; it is stored in its turn.
                 path, offset, _ = items[sent]
                 here[sent] = transcript_store.read_file(path, offset, privacy=privacy, final=True)
                 sent += 1
-            while not _ready(worker, ready, None):
-                pass
-            ready[0] -= 1
+            read = worker.take()
             queued.popleft()
             ahead -= items[i][2]
-            yield _result(spool, i)
-        worker.stdin.close()
+            yield read
     finally:
-        if not worker.stdin.closed:
-            worker.stdin.close()
-        if queued:
-            worker.kill()  # stopped early (an error, an interrupt): its work is not wanted
-        worker.wait()
-        worker.stdout.close()
-        shutil.rmtree(spool, ignore_errors=True)
+        worker.close(kill=bool(queued))  # stopped early (an error, an interrupt): its work is not wanted
 
 
-def _send(worker, data):
-    view = memoryview(data)
-    while view:
-        view = view[worker.stdin.write(view):]
-
-
-def _ready(worker, ready, timeout):
-    """True when the worker's next result is ready, waiting at most ``timeout`` (None: no limit)."""
-    if ready[0] == 0 and select.select([worker.stdout], [], [], timeout)[0]:
-        done = worker.stdout.read(4096)
-        if not done:
-            raise RuntimeError("import worker exited (status %s)" % worker.wait())
-        ready[0] += len(done)
-    return ready[0] > 0
-
-
-def _result(spool, index):
-    name = os.path.join(spool, "%d.pickle" % index)
-    with open(name, "rb") as f:
-        read = pickle.load(f)
-    os.remove(name)
-    if isinstance(read, Exception):
-        raise read
+def reader(privacy):
+    """The worker's side: task ``(path, offset)`` -> the file's :class:`transcript_prepare.Read`."""
+    def read(task):
+        path, offset = task
+        try:
+            return transcript_store.read_file(path, offset, privacy=privacy, final=True)
+        except Exception as e:  # noqa: BLE001 - raised again in the importer, naming the file
+            raise RuntimeError("reading %s: %s: %s" % (path, type(e).__name__, e)) from None
     return read
-
-
-def serve_reads():
-    """The worker process: (Privacy, result dir), then (index, path, offset)
-    tasks on stdin; writes each :class:`transcript_prepare.Read` (or the error)
-    to ``<dir>/<index>.pickle``, then one byte on stdout."""
-    tasks = sys.stdin.buffer
-    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=0)
-    sys.stdout = sys.stderr  # a stray print must not corrupt the results
-    privacy, spool = pickle.load(tasks)
-    while True:
-        try:
-            index, path, offset = pickle.load(tasks)
-        except EOFError:
-            return
-        try:
-            read = transcript_store.read_file(path, offset, privacy=privacy, final=True)
-        except Exception as e:  # noqa: BLE001 - raised again in the importer
-            read = RuntimeError("reading %s: %s: %s" % (path, type(e).__name__, e))
-        name = os.path.join(spool, "%d.pickle" % index)
-        with open(name + ".part", "wb") as f:
-            pickle.dump(read, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.rename(name + ".part", name)
-        out.write(b".")
 
 
 def import_paths(conn, paths, config=None, progress=None, workers=None):

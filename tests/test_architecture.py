@@ -129,3 +129,11 @@ def test_no_module_outside_the_model_writes_turns_waits_or_tool_calls():
     assert "tool_calls" in writers["collector/model_tools.py"]
     assert _WRITE.findall("insert or ignore into tool_calls (a) values (1)") == ["tool_calls"]
     assert _WRITE.findall("update turns set x = 1") == ["turns"]
+
+
+def test_only_the_spool_owner_locks_the_spool():
+    """cctracker_client (spool, spool_read) owns the spool and its lock: others call it, forget included."""
+    for package in ("collector", "hooks", "datasette"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            text = path.read_text()
+            assert "fcntl" not in text and "LOCK_NAME" not in text and "events.lock" not in text, path
