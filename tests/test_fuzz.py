@@ -18,8 +18,11 @@ from collector import config as config_mod
 from collector import db, transcript_store, transcripts
 from collector.drain import drain_once
 
-EXAMPLES = 60
-FUZZ = settings(max_examples=EXAMPLES, deadline=None,
+#: CI runs a fixed set of examples (derandomized: the same every run, so a pass or a failure
+#: never depends on chance); benchmarks/fuzz.py sets these to run many more, randomly.
+EXAMPLES = int(os.environ.get("CCTRACKER_FUZZ_EXAMPLES", "60"))
+RANDOM = os.environ.get("CCTRACKER_FUZZ_RANDOM") == "1"
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not RANDOM, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 EVENTS = ["SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "PostToolUseFailure",

@@ -369,3 +369,38 @@ def test_search_results_carry_the_session_title(projects, home):
     import_json(projects.parent)
     found = json.loads(cli("search", "login bug", "--json").stdout)
     assert found and {r["session_title"] for r in found} == {"fix the login bug"}
+
+
+def _wrong_typed_lines():
+    """(field path, line) for every checked field of a good assistant line, given a value of
+    the wrong type: each must be one bad line."""
+    from collector import transcript_records as r
+
+    base = reply("a9", "2026-03-02T10:00:31.000Z", "x", "msg_9", "req_9")
+    base["message"]["content"] = [{"type": "text", "text": "x"},
+                                  {"type": "tool_use", "id": "toolu_9", "name": "Bash", "input": {}}]
+    cases = []
+    for name, kinds in r.ENVELOPE:
+        line = json.loads(json.dumps(base))
+        line[name] = [] if dict not in kinds and list not in kinds else 7
+        cases.append((name, line))
+    for name, kinds in r.USAGE:
+        line = json.loads(json.dumps(base))
+        line["message"]["usage"][name] = "7" if dict not in kinds else 7
+        cases.append(("message.usage." + name, line))
+    for name, kinds in r.BLOCKS["tool_use"]:
+        line = json.loads(json.dumps(base))
+        line["message"]["content"][1][name] = True
+        cases.append(("message.content[tool_use]." + name, line))
+    return cases
+
+
+@pytest.mark.parametrize("field,line", _wrong_typed_lines(), ids=[c[0] for c in _wrong_typed_lines()])
+def test_any_wrong_typed_field_is_one_bad_line_between_good_ones(tmp_path, field, line):
+    from collector import transcripts
+
+    path = write(tmp_path / (SESSION + ".jsonl"), [two_turns()[0], line, two_turns()[1]])
+    batch, offset = transcripts.parse_file(str(path), final=True)
+    assert batch.skipped == {"bad_field:" + field: 1}
+    assert [m[4] for m in batch.messages] == ["prompt", "reply"]
+    assert list(batch.usage) == [("msg_1", "req_1")]
