@@ -146,10 +146,11 @@ class Model(ToolEvents):
         title = p.get("session_title") if isinstance(p.get("session_title"), str) else None
         # Hooks send neither branch nor version; a reporting client may.
         self.conn.execute(
-            "update sessions set model = coalesce(model, ?), title = coalesce(?, title),"
+            "update sessions set model = coalesce(model, ?),"
             " git_branch = coalesce(git_branch, ?), claude_version = coalesce(claude_version, ?) where id = ?",
-            (model, title, _text(p.get("git_branch")), _text(p.get("claude_version")), session_id),
+            (model, _text(p.get("git_branch")), _text(p.get("claude_version")), session_id),
         )
+        store.set_title(self.conn, session_id, title, "hook")
         remote = _text(p.get("git_remote"))
         if remote:
             self.conn.execute("update projects set git_remote = coalesce(git_remote, ?)"
@@ -201,8 +202,7 @@ class Model(ToolEvents):
         elif kind == "prompt" and _text(text):
             store.add_message(conn, uid=self.uid(event_id), session_id=session_id, role="user",
                               kind="prompt", content=text, created_at=at, turn_id=turn_id, source=self.source)
-            conn.execute("update sessions set title = coalesce(title, ?) where id = ?",
-                         (title_from_prompt(text), session_id))
+            store.set_title(conn, session_id, title_from_prompt(text), "prompt")
         if context:
             store.add_message(conn, uid=self.uid(event_id) + ":context", session_id=session_id, role="user",
                               kind="context", content="\n\n".join(context), created_at=at, turn_id=turn_id,

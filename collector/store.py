@@ -91,6 +91,25 @@ def add_message(conn, *, uid, session_id, role, kind, content, created_at=None,
     return conn.last_insert_rowid()
 
 
+#: How good a session title is, by where it came from: a better one replaces a worse
+#: one; among the names Claude Code or the user gave (rank >= 3) the latest wins; a
+#: prompt or summary only fills a blank or replaces a worse one.
+TITLE_RANKS = {"prompt": 1, "summary": 2, "ai": 3, "hook": 4, "custom": 5}
+
+_TITLE_SQL = (
+    "update sessions set title = :title, title_source = :source where id = :id and (title is null"
+    " or :rank > (case title_source %s else 1 end) or (:rank >= 3 and :rank = (case title_source %s else 1 end)))"
+    % ((" ".join("when '%s' then %d" % kv for kv in TITLE_RANKS.items()),) * 2)
+)
+
+
+def set_title(conn, session_id, title, source):
+    """Name a session, unless it has a better name already (see TITLE_RANKS)."""
+    if title and title.strip():
+        conn.execute(_TITLE_SQL, {"title": title.strip(), "source": source, "id": session_id,
+                                  "rank": TITLE_RANKS[source]})
+
+
 def turn_at(conn, session_id, at):
     """The turn of a session that was running at time ``at`` (its latest prompt before)."""
     if at is None:

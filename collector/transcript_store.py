@@ -184,7 +184,6 @@ def _session(conn, uuid, info, path, is_agent_file, idle_minutes, stats):
         transcript_path=None if is_agent_file else path)
     stats["sessions"] += int(created)
     first, last = info["first"], info["last"]
-    named, fallback = _titles(info)
     conn.execute(
         "update sessions set cwd = coalesce(cwd, ?),"
         " transcript_path = coalesce(transcript_path, ?),"
@@ -192,13 +191,12 @@ def _session(conn, uuid, info, path, is_agent_file, idle_minutes, stats):
         " claude_version = coalesce(?, claude_version),"
         " git_branch = case when source = 'import' then coalesce(?, git_branch)"
         "   else coalesce(git_branch, ?) end,"
-        " title = case when ? is not null then ? else coalesce(title, ?) end,"
         " agent = coalesce(?, agent),"
         " started_at = min(coalesce(started_at, ?), coalesce(?, started_at)),"
         " last_event_at = max(coalesce(last_event_at, ?), coalesce(?, last_event_at))"
         " where id = ?",
         (info.get("cwd"), None if is_agent_file else path, info.get("model"), info.get("model"),
-         info.get("version"), info.get("git_branch"), info.get("git_branch"), named, named, fallback,
+         info.get("version"), info.get("git_branch"), info.get("git_branch"),
          info.get("agent"), first, first, last, last, session_id),
     )
     if info.get("cwd") and not created:
@@ -206,6 +204,9 @@ def _session(conn, uuid, info, path, is_agent_file, idle_minutes, stats):
                         (session_id,)).fetchone()[0]:
             project_id = store.ensure_project(conn, info["cwd"], at=first)
             conn.execute("update sessions set project_id = ? where id = ?", (project_id, session_id))
+    title, title_source = _title(info)
+    if title:
+        store.set_title(conn, session_id, title, title_source)
     source, project_id = conn.execute("select source, project_id from sessions where id = ?",
                                       (session_id,)).fetchone()
     owned = source == "import"
@@ -221,20 +222,16 @@ def _session(conn, uuid, info, path, is_agent_file, idle_minutes, stats):
             "new_turns": 0}
 
 
-def _titles(info):
-    """(title that replaces the stored one, title used only when there is none).
-
-    A ``/rename`` (custom-title) or Claude Code's own title line names the
-    session; an old-style summary line or the first prompt, shortened, only
-    fills a blank.
-    """
+def _title(info):
+    """(title, source) of the best name a batch gives its session: a ``/rename``
+    (custom-title), Claude Code's own title line, an old-style summary line, or
+    the first prompt (or command with arguments), shortened; (None, None) if none."""
     titles = info.get("titles") or {}
-    named = titles.get("custom") or titles.get("ai")
-    fallback = titles.get("summary")
+    for source in ("custom", "ai", "summary"):
+        if titles.get(source):
+            return titles[source], source
     first = info.get("first_input") or info.get("first_command") or info.get("first_agent_prompt")
-    if fallback is None and first:
-        fallback = transcripts.title_from_prompt(first)
-    return named, fallback
+    return (transcripts.title_from_prompt(first), "prompt") if first else (None, None)
 
 
 def _turns(conn, state, batch, uuid, stats):

@@ -404,3 +404,23 @@ def test_any_wrong_typed_field_is_one_bad_line_between_good_ones(tmp_path, field
     assert batch.skipped == {"bad_field:" + field: 1}
     assert [m[4] for m in batch.messages] == ["prompt", "reply"]
     assert list(batch.usage) == [("msg_1", "req_1")]
+
+
+def test_a_better_title_wins_whatever_order_the_lines_are_read_in(projects, home):
+    path = projects / (SESSION + ".jsonl")
+    lines = two_turns()
+    write(path, lines[:2])
+    import_json(projects.parent)
+    conn = connect(home)
+    assert db.one(conn, "select title, title_source from sessions") == {
+        "title": "fix the login bug", "title_source": "prompt"}
+    # Read later: a /rename, then Claude Code's own title line. The rename stays.
+    write(path, lines[:2] + [{"type": "custom-title", "customTitle": "auth: expired tokens",
+                              "sessionId": SESSION}])
+    import_json(projects.parent)
+    write(path, lines[:2] + [{"type": "custom-title", "customTitle": "auth: expired tokens",
+                              "sessionId": SESSION}] + lines[2:]
+          + [{"type": "ai-title", "aiTitle": "Login bug fix", "sessionId": SESSION}])
+    import_json(projects.parent)
+    assert db.one(conn, "select title, title_source from sessions") == {
+        "title": "auth: expired tokens", "title_source": "custom"}
