@@ -130,10 +130,10 @@ def default_home():
 def carried_home(home=None):
     """The data directory the hook command must name, or None for the default one.
 
-    Claude Code runs the hook with its own environment, where a
-    ``CCTRACKER_HOME`` set for ``cctracker install`` is not: without it in the
-    command, events would go to ``~/.cctracker`` while the collector reads
-    another home.
+    Claude Code runs the hook with the environment Claude was started in,
+    which need not hold the ``CCTRACKER_HOME`` that ``cctracker install`` ran
+    with: without it in the command, events would go to ``~/.cctracker``
+    while the collector reads another home.
     """
     home = os.environ.get(HOME_ENV) if home is None else home
     if not home:
