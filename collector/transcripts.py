@@ -19,8 +19,8 @@ from cctracker_client import spool_read
 
 # Other modules and tests call ``transcripts.path_hints`` and ``transcripts.classify_user_text``.
 from .transcript_lines import (
-    classify_user_text, norm_ts, path_hints, read_lines, result_status, result_text, split_context,
-    text_of, title_from_prompt,
+    NO_CONTENT, classify_user_text, norm_ts, path_hints, read_lines, result_status, result_text,
+    split_context, text_of, title_from_prompt,
 )
 from .transcript_records import BadLine, check_message_line, check_progress_line, check_title_line
 
@@ -259,7 +259,8 @@ class Parser:
             kind = block.get("type")
             if kind == "text":
                 text = block.get("text")
-                if isinstance(text, str) and text.strip():
+                # "(no content)" is Claude Code's placeholder for an empty text block.
+                if isinstance(text, str) and text.strip() and text.strip() != NO_CONTENT:
                     batch.messages.append((base + str(index), session_uuid, agent, "assistant",
                                            "reply", text, at, model))
                     if agent is not None:

@@ -150,6 +150,7 @@ def test_commands_outputs_and_ide_context_are_not_prompts(projects, home):
                "</local-command-stdout>"),
         prompt("u5", "2026-03-02T10:00:00.000Z", ide),
         reply("a5", "2026-03-02T10:00:20.000Z", "The token expired."),
+        reply("a5b", "2026-03-02T10:00:21.000Z", "(no content)", "msg_5b", "req_5b"),
         prompt("u6", "2026-03-02T10:01:00.000Z", [{"type": "text", "text": "(no content)"}]),
         prompt("u7", "2026-03-02T10:02:00.000Z", [{"type": "text", "text": "[Request interrupted by user]"}]),
     ])
