@@ -2,6 +2,7 @@
 (../shared/fixtures/statusline/ccusage-17.2.1-blocks-*.json, see its PROVENANCE.md)."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -167,3 +168,23 @@ def test_usage_blocks_table_follows_new_and_older_usage(imported, tmp_path, home
     first = conn.execute("select start_time, entries from usage_blocks order by start_time limit 2").fetchall()
     assert first == [("2025-01-01T08:00:00.000000Z", 1), ("2025-01-01T13:30:00.000000Z", 0)]
     conn.close()
+
+
+def test_blocks_agree_with_ccusage_run_here(imported, tmp_path):
+    """ccusage 17.2.1 itself (``./dev test`` installs it) on the same files, run now: the same
+    non-gap blocks (starts, input and cache tokens; output at least ccusage's) and the same gaps."""
+    from test_tokens_ccusage import CCUSAGE_TIMEOUT_SECONDS, ccusage_or_skip
+
+    conn, _ = imported
+    config_dir = tmp_path / "claude"
+    shutil.copytree(TRANSCRIPTS / "spotter", config_dir / "projects" / "spotter")
+    shutil.copytree(TRANSCRIPTS / "claude-code-viewer", config_dir / "projects" / "claude-code-viewer")
+    done = subprocess.run([ccusage_or_skip(), "blocks", "--json", "--offline"], capture_output=True, text=True,
+                          env={**os.environ, "CLAUDE_CONFIG_DIR": str(config_dir), "NO_COLOR": "1", "TZ": "UTC"},
+                          timeout=CCUSAGE_TIMEOUT_SECONDS)
+    assert done.returncode == 0, done.stderr
+    ref = json.loads(done.stdout)["blocks"]
+    ours = blocks.build(blocks.load_entries(conn))
+    assert [b["id"] for b in ours] == [b["id"] for b in ref]
+    for a, b in zip(ours, ref):
+        assert_same_block(a, b)

@@ -124,10 +124,12 @@ def test_live_page_shows_the_permission_badge_then_updates_by_itself(browser, li
     page.close()
 
 
-def test_overview_reloads_itself_while_a_session_is_active(browser, live_dashboard):
+@pytest.mark.parametrize("path", ["/-/dashboards/overview", "/-/cctracker/session/1",
+                                  "/-/cctracker/session/" + SESSION[:8]])
+def test_overview_and_session_pages_reload_while_a_session_is_active(browser, live_dashboard, path):
     page = browser.new_page()
     page.add_init_script("window.cctReloadMs = 500")
-    page.goto(live_dashboard["url"] + "/-/dashboards/overview")
+    page.goto(live_dashboard["url"] + path)
     page.wait_for_function("document.documentElement.dataset.liveActive === 'yes'", timeout=RENDER_TIMEOUT_MS)
     page.evaluate("window.cctMarker = 1")
     fire(live_dashboard["home"], [(0, {"hook_event_name": "UserPromptSubmit", "prompt": "and the tax lines"})])

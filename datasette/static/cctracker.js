@@ -294,14 +294,18 @@
   const root = document.querySelector('.cct-menu .cct-brand')
   const base = root ? root.getAttribute('href').replace(/-\/dashboards\/overview$/, '') : '/'
   const path = window.location.pathname
-  const session = path.match(/\/-\/cctracker\/session\/([0-9]+)$/)
+  // A session page's reference: our id, the UUID, a prefix of it, or #id (collector.sessionref).
+  const match = path.match(/\/-\/cctracker\/session\/([^/.]+)$/)
+  const session = match ? decodeURIComponent(match[1]) : null
   if (!session && !/\/-\/dashboards\/overview$/.test(path)) return
   let version = null
   async function check () {
     try {
       const data = await (await fetch(base + '-/cctracker/live.json', { cache: 'no-store' })).json()
-      const active = session ? data.sessions.some(function (s) { return String(s.session_id) === session[1] })
-        : data.sessions.length > 0
+      const active = session ? data.sessions.some(function (s) {
+        return String(s.session_id) === session || '#' + s.session_id === session ||
+          s.session_uuid.startsWith(session)
+      }) : data.sessions.length > 0
       document.documentElement.dataset.liveActive = active ? 'yes' : 'no'
       if (version !== null && active && data.version !== version) window.location.reload()
       version = data.version
