@@ -22,6 +22,7 @@ payloads, see :mod:`collector.limits`) is attached beside them as ``observed``.
 """
 
 import datetime
+import json
 import math
 
 BLOCK_HOURS = 5
@@ -98,22 +99,26 @@ def _tokens(inp=0, out=0, cc=0, cr=0):
 
 def build_one(start, entries, now):
     """One non-gap block (``now`` decides whether it is active)."""
-    end = start + BLOCK_MS
-    last = entries[-1][0]
-    sums = [sum(e[i] for e in entries) for i in range(1, 5)]
     models = []
     for e in entries:
         if e[6] not in models:
             models.append(e[6])
-    cost = sum(e[5] for e in entries if e[5] is not None)
+    return summarize(start, entries[0][0], entries[-1][0], len(entries),
+                     [sum(e[i] for e in entries) for i in range(1, 5)],
+                     sum(e[5] for e in entries if e[5] is not None), models,
+                     sum(1 for e in entries if e[5] is None), now)
+
+
+def summarize(start, first, last, count, sums, cost, models, unpriced, now):
+    """A block's JSON from its figures: start, first and last entry (ms), the four token sums."""
+    end = start + BLOCK_MS
     block = {
         "id": iso(start), "startTime": iso(start), "endTime": iso(end), "actualEndTime": iso(last),
-        "isActive": now - last < BLOCK_MS and now < end, "isGap": False, "entries": len(entries),
+        "isActive": now - last < BLOCK_MS and now < end, "isGap": False, "entries": count,
         "tokenCounts": _tokens(*sums), "totalTokens": sum(sums), "costUSD": cost, "models": models,
-        "burnRate": None, "projection": None,
-        "unpricedEntries": sum(1 for e in entries if e[5] is None),
+        "burnRate": None, "projection": None, "unpricedEntries": unpriced,
     }
-    minutes = (last - entries[0][0]) / 60000
+    minutes = (last - first) / 60000
     if block["isActive"] and minutes > 0:
         rate = {"tokensPerMinute": block["totalTokens"] / minutes,
                 "tokensPerMinuteForIndicator": (sums[0] + sums[1]) / minutes,
@@ -195,13 +200,22 @@ def report(conn, active=False, recent=False, token_limit=None, limit=None, now=N
     return out
 
 
-def latest(conn, now=None):
-    """The newest non-gap block (active or not), computed from recent entries only, or None.
+def from_row(row, now):
+    """A block's JSON from a ``usage_blocks`` row (dict): what ``build_one`` gives for its entries."""
+    return summarize(to_ms(row["start_time"]), to_ms(row["first_entry_time"]), to_ms(row["actual_end_time"]),
+                     row["entries"], [row["input_tokens"], row["output_tokens"], row["cache_creation_tokens"],
+                                      row["cache_read_tokens"]], row["cost_usd"],
+                     json.loads(row["models"] or "[]"), row["unpriced_entries"], now)
 
-    Only entries of the last two days are read: enough for any block that
-    can still be active, cheap enough to run after every drain.
+
+def current(conn, now=None):
+    """The newest non-gap block as the collector last stored it (``usage_blocks``), or None.
+
+    Cheap (one row) for what runs often: the status line's summary, the Live page.
     """
     now = now_ms() if now is None else now
-    since = iso(now - 2 * 86400 * 1000)
-    blocks = [b for b in build(load_entries(conn, since), now) if not b["isGap"]]
-    return blocks[-1] if blocks else None
+    cursor = conn.execute("select * from usage_blocks where is_gap = 0 order by start_time desc limit 1")
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return from_row(dict(zip([d[0] for d in cursor.getdescription()], row)), now)

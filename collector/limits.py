@@ -256,7 +256,7 @@ def summary(conn, config, now=None):
     """What the status line shows besides its own payload (see cctracker_client.statusline)."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
     day, cost, unpriced = today_cost(conn)
-    block = blocks.latest(conn, int(now.timestamp() * 1000))
+    block = blocks.current(conn, int(now.timestamp() * 1000))
     limits = {}
     for window, found in latest(conn, now).items():
         if found:

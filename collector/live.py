@@ -150,7 +150,7 @@ def snapshot(conn, now=None):
             "status": status and {"model": status[0], "cost_usd": status[1], "context_used_percentage": status[2],
                                   "at": status[3]},
         })
-    block = blocks.latest(conn, int(now.timestamp() * 1000))
+    block = blocks.current(conn, int(now.timestamp() * 1000))
     return {
         "now": timeutil.format(now),
         "version": conn.execute("select coalesce(max(id), 0) from raw_events").fetchone()[0],

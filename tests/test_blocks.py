@@ -188,3 +188,17 @@ def test_blocks_agree_with_ccusage_run_here(imported, tmp_path):
     assert [b["id"] for b in ours] == [b["id"] for b in ref]
     for a, b in zip(ours, ref):
         assert_same_block(a, b)
+
+
+def test_the_stored_newest_block_gives_the_same_figures(imported, tmp_path):
+    """What the status line and the Live page read (one usage_blocks row) equals the full computation."""
+    _, path = imported
+    copy = tmp_path / "copy.db"
+    shutil.copy(path, copy)
+    conn = db.connect(str(copy))
+    limits.refresh_blocks(conn)
+    now = blocks.to_ms(PINNED)
+    stored = blocks.current(conn, now)
+    assert stored == blocks.build(blocks.load_entries(conn), now)[-1]
+    assert stored["isActive"] and stored["projection"]["totalTokens"] == 1298011
+    conn.close()

@@ -152,8 +152,7 @@ def test_summary_gives_today_cost_block_estimate_and_other_sessions_limits(home)
                          " values (?, ?, 'test-model', ?, ?, ?)", (at, at, inp, out, at))
     import time as time_mod
 
-    os.environ["TZ"] = "UTC"
-    time_mod.tzset()
+    limits.refresh_blocks(conn)  # as the collector does after each drain
     summary = limits.summary(conn, config, now)
     # 3000 input at $1/M + 300 output at $10/M = $0.006; the block 06:00-11:00.
     assert summary["block"] == {"start": 1786255200.0, "end": 1786273200.0, "last_entry": 1786257300.0,

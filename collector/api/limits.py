@@ -139,7 +139,7 @@ class LimitsResource:
         conn = self.ctx.db()
         since = param_time(req, "since")
         history_limit = param_int(req, "history_limit", 100, 0, 10000)
-        estimate = blocks.latest(conn)
+        estimate = blocks.current(conn)
         resp.media = {
             "observed": limits.latest(conn),
             "estimate": estimate if estimate and estimate["isActive"] else None,

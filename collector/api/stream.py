@@ -144,16 +144,17 @@ class _Stream:
         return self.pending.pop(0)
 
     def _read(self):
-        where, params = "", [self.after]
+        # Up to the newest id first: an event stored while this runs waits for the next read
+        # instead of being skipped past (the session filter below can read nothing).
+        top = self.conn.execute("select coalesce(max(id), 0) from raw_events").fetchone()[0]
+        if top <= self.after:
+            return []
+        where, params = " and r.id <= ?", [self.after, top]
         if self.session:
-            where, params = " and r.session_uuid = ?", [self.after, self.session]
+            where += " and r.session_uuid = ?"
+            params.append(self.session)
         rows = self.conn.execute(EVENT_SQL.format(where=where), params).fetchall()
-        if rows:
-            self.after = rows[-1][0]
-        elif self.session:
-            # Skip past other sessions' events without reading them again.
-            self.after = max(self.after, self.conn.execute(
-                "select coalesce(max(id), 0) from raw_events").fetchone()[0])
+        self.after = rows[-1][0] if len(rows) == BATCH else top
         return rows
 
     def close(self):
