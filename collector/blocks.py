@@ -191,9 +191,7 @@ def report(conn, active=False, recent=False, token_limit=None, limit=None, now=N
     if limit:
         blocks = blocks[-limit:]
     if observed:
-        from . import limits
-
-        limits.attach(conn, blocks, now)
+        attach_observed(conn, blocks, now)
     out = {"blocks": blocks}
     if active and not blocks:
         out["message"] = "No active block"
@@ -219,3 +217,31 @@ def current(conn, now=None):
     if row is None:
         return None
     return from_row(dict(zip([d[0] for d in cursor.getdescription()], row)), now)
+
+
+def attach_observed(conn, found, now_ms):
+    """Add ``observed`` to each non-gap block: the last five-hour figure seen during it.
+
+    ``windowStart`` is ``resetsAt`` minus 5 h: the server's real window, which
+    rarely starts on the hour like the estimate.
+    """
+    rows = conn.execute("select observed_at, used_percentage, resets_at from rate_limit_observations"
+                        " where window = 'five_hour' order by observed_at, id").fetchall()
+    if not rows:
+        return found
+    import bisect
+
+    times = [to_ms(r[0]) for r in rows]  # in time order: the last one before a block's end is a bisect away
+    for block in found:
+        if block["isGap"]:
+            continue
+        start, end = to_ms(block["startTime"]), to_ms(block["endTime"])
+        index = bisect.bisect_left(times, end) - 1
+        if index >= 0 and times[index] >= start:
+            observed_at, used, resets_at = rows[index]
+            resets = to_ms(resets_at)
+            block["observed"] = {
+                "usedPercentage": used, "resetsAt": iso(resets),
+                "windowStart": iso(resets - BLOCK_MS), "observedAt": iso(to_ms(observed_at)),
+                "stale": now_ms >= resets}
+    return found

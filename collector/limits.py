@@ -138,32 +138,6 @@ def history(conn, window=None, since=None, limit=1000):
                    % (" and ".join(where), int(limit)), params)
 
 
-def attach(conn, found, now_ms):
-    """Add ``observed`` to each non-gap block: the last five-hour figure seen during it.
-
-    ``windowStart`` is ``resetsAt`` minus 5 h: the server's real window, which
-    rarely starts on the hour like the estimate.
-    """
-    rows = conn.execute("select observed_at, used_percentage, resets_at from rate_limit_observations"
-                        " where window = 'five_hour' order by observed_at, id").fetchall()
-    if not rows:
-        return found
-    stamped = [(blocks.to_ms(r[0]), r) for r in rows]
-    for block in found:
-        if block["isGap"]:
-            continue
-        start, end = blocks.to_ms(block["startTime"]), blocks.to_ms(block["endTime"])
-        inside = [r for ms, r in stamped if start <= ms < end]
-        if inside:
-            observed_at, used, resets_at = inside[-1]
-            resets = blocks.to_ms(resets_at)
-            block["observed"] = {
-                "usedPercentage": used, "resetsAt": blocks.iso(resets),
-                "windowStart": blocks.iso(resets - blocks.BLOCK_MS), "observedAt": blocks.iso(blocks.to_ms(observed_at)),
-                "stale": now_ms >= resets}
-    return found
-
-
 # --- kept up to date after drains ------------------------------------------------------
 
 
