@@ -50,11 +50,10 @@ SOURCES = {
     "tools": [(None, _TOOLS, "started_at", "started_at, tool_call_id")],
     "commits": [
         ("commit_activity",
-         "select a.*, c.author_email, c.message, s.agent from commit_activity a"
-         " join commits c on c.id = a.commit_id left join sessions s on s.id = a.session_id",
+         "select a.*, c.author_email, c.message from commit_activity a join commits c on c.id = a.commit_id",
          "committed_at", "committed_at, commit_id"),
-        (None, "select id as commit_id, *, (select agent from sessions s where s.id = commits.session_id)"
-         " as agent from commits", "committed_at", "committed_at, commit_id"),
+        (None, "select id as commit_id, *, coalesce((select agent from sessions s where s.id = commits.session_id),"
+         " 'claude-code') as agent from commits", "committed_at", "committed_at, commit_id"),
     ],
 }
 

@@ -21,7 +21,7 @@ import functools
 import apsw
 
 from . import db, localdays
-from .schema.rollup_defs import PROJECT, ROLLUPS, SOURCES, ZONE_SQL, rebuild_statements
+from .schema.rollup_defs import AGENT, PROJECT, ROLLUPS, SOURCES, ZONE_SQL, rebuild_statements
 
 TEMP_TABLES = (
     "create temp table if not exists rollup_keys (day text not null, project_id integer not null,"
@@ -61,6 +61,8 @@ def _partial(source, keys, values, columns, cond):
     if keys["project_id"] == PROJECT:
         join, project = " left join sessions s on s.id = r.session_id", "coalesce(s.project_id, 0)"
     exprs = {"day": "k.day", "project_id": project}
+    if join and keys.get("agent") == AGENT:
+        exprs["agent"] = "coalesce(s.agent, 'claude-code')"  # the session is joined already
     exprs.update((k, e.format(r="r")) for k, e in keys.items() if k not in exprs)
     selects = ["%s as %s" % (exprs[k], k) for k in keys]
     selects += ["coalesce(%s, 0) as %s" % (values[c].format(r="r"), c) if c in values else "0 as %s" % c

@@ -62,16 +62,31 @@ def test_canned_query_selects_from_views_on_fresh_database(name, empty_db):
 @pytest.mark.parametrize("filtered", [False, True], ids=["all", "filtered"])
 def test_chart_query_runs_on_fresh_database(slug, name, chart, filtered, empty_db):
     options = {"project": "p", "date_from": "2026-01-01", "date_to": "2026-12-31"} if filtered else {}
+    if filtered and "agent" in DASHBOARDS[slug]["filters"]:
+        options["agent"] = "codex"
     sql = replace_opts_in_query(chart["query"], options)
     assert _sources(sql) - ALLOWED_TABLES <= _views(empty_db)
     _ro(empty_db).execute(sql, options).fetchall()
 
 
+#: Charts an agent filter cannot narrow: a project's own summary, and the Claude Code plan's limits.
+NOT_BY_AGENT = {("project", "summary")}
+
+
 def test_dashboards_all_filter_by_project_and_dates():
     for slug, d in DASHBOARDS.items():
-        assert set(d["filters"]) == {"project", "date_from", "date_to"}, slug
+        assert {"project", "date_from", "date_to"} <= set(d["filters"]), slug
         for name, chart in d["charts"].items():
             assert ":project" in chart["query"], (slug, name)
+
+
+def test_every_dashboard_but_limits_filters_by_agent():
+    """The coding agent (claude-code, codex, gemini) narrows every chart of every page it is offered on."""
+    offered = {slug for slug, d in DASHBOARDS.items() if "agent" in d["filters"]}
+    assert offered == set(DASHBOARDS) - {"limits"}
+    for slug in offered:
+        for name, chart in DASHBOARDS[slug]["charts"].items():
+            assert (":agent" in chart["query"]) != ((slug, name) in NOT_BY_AGENT), (slug, name)
 
 
 @pytest.fixture

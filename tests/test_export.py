@@ -133,7 +133,7 @@ def test_export_csv_empty_result_still_has_header(conn):
     _, text = run(conn, fmt="csv", what="commits", project="beta")
     assert text.splitlines() == [
         "commit_id,project_id,project_name,session_id,day,committed_at,sha,subject,author_name,"
-        "files_changed,lines_added,lines_removed,lines_changed,by_claude,author_email,message,agent"]
+        "files_changed,lines_added,lines_removed,lines_changed,by_claude,agent,author_email,message"]
 
 
 def test_export_csv_all_is_refused(conn):

@@ -21,7 +21,9 @@ EXACT = {"daily_totals": "daily_activity"}
 
 _JOIN = re.compile(r"join sessions s on s\.id = (\w+)\.session_id")
 _OWN = re.compile(r"from sessions group by")
-_BY_SESSION = re.compile(r"from (commits|token_usage_priced)( \w+)? group by")
+_BY_SESSION = re.compile(r"from (token_usage_priced)( \w+)? group by")
+#: A commit found in the git history has no session: it counts as Claude Code's, as in the rollups.
+_COMMITS = re.compile(r"from commits group by")
 
 
 def restrict(sql, agent):
@@ -34,7 +36,10 @@ def restrict(sql, agent):
     out, other = _BY_SESSION.subn(
         lambda m: "from %s%s where session_id in (select id from sessions where agent = %s) group by"
         % (m.group(1), m.group(2) or "", literal), out)
-    if not joins + own + other:
+    out, commits = _COMMITS.subn(
+        "from commits where coalesce((select agent from sessions s where s.id = commits.session_id),"
+        " 'claude-code') = %s group by" % literal, out)
+    if not joins + own + other + commits:
         raise RuntimeError("cannot restrict this view to one agent: it never meets sessions")
     return out
 

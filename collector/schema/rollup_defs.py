@@ -19,7 +19,8 @@ Days and hours are local (the machine's zone, SQLite's ``'localtime'``),
 written out as such below; ``local_zone`` holds the zone the rollups were
 computed in. Active time = Claude working + permission waits + thinking, as
 in the views. Rows with no project are kept under project_id 0 (NULLs would
-not meet in a unique key).
+not meet in a unique key). Every row is also keyed by the session's coding
+agent (``sessions.agent``), so dashboards filter by agent from the rollups.
 """
 
 #: Same offsets on these two instants = same zone as far as days go (summer and winter time).
@@ -27,6 +28,9 @@ ZONE_SQL = ("select strftime('%H:%M', '2026-01-15T12:00:00Z', 'localtime') || ' 
             " || strftime('%H:%M', '2026-07-15T12:00:00Z', 'localtime')")
 
 PROJECT = "coalesce((select project_id from sessions where id = {r}.session_id), 0)"
+#: The coding agent of a row's session (claude-code, codex, gemini): every rollup is kept per
+#: agent, so each dashboard page can be filtered by it.
+AGENT = "coalesce((select agent from sessions where id = {r}.session_id), 'claude-code')"
 _BUCKET = ("(case when {r}.duration_seconds < 10 then 0 when {r}.duration_seconds < 30 then 1 "
            "when {r}.duration_seconds < 60 then 2 when {r}.duration_seconds < 120 then 3 "
            "when {r}.duration_seconds < 300 then 4 when {r}.duration_seconds < 900 then 5 "
@@ -46,15 +50,15 @@ def _day(column):
 
 #: (name, source table, update columns, rollup table, keys, values, condition); ``{r}`` is new/old.
 ROLLUPS = [
-    ("sessions", "sessions", "started_at, ended_at, last_event_at, project_id", "rollup_daily",
-     {"day": _day("started_at"), "project_id": "coalesce({r}.project_id, 0)"},
+    ("sessions", "sessions", "started_at, ended_at, last_event_at, project_id, agent", "rollup_daily",
+     {"day": _day("started_at"), "project_id": "coalesce({r}.project_id, 0)", "agent": "{r}.agent"},
      {"sessions": "1", "wall_seconds": "max(0, (julianday(coalesce({r}.ended_at, {r}.last_event_at))"
                                        " - julianday({r}.started_at)) * 86400.0)"}, "1"),
     ("turns", "turns", "started_at, working_seconds, session_id", "rollup_daily",
-     {"day": _day("started_at"), "project_id": PROJECT},
+     {"day": _day("started_at"), "project_id": PROJECT, "agent": AGENT},
      {"turns": "1", "claude_working_seconds": "{r}.working_seconds"}, "1"),
     ("waits", "waits", "started_at, kind, duration_seconds, thinking_seconds, away_seconds, session_id",
-     "rollup_daily", {"day": _day("started_at"), "project_id": PROJECT},
+     "rollup_daily", {"day": _day("started_at"), "project_id": PROJECT, "agent": AGENT},
      {"permission_waits": "{r}.kind = 'permission'",
       "permission_wait_seconds": "case when {r}.kind = 'permission' then {r}.duration_seconds end",
       "user_waits": "{r}.kind = 'user'",
@@ -65,41 +69,41 @@ ROLLUPS = [
     ("think", "waits", "started_at, kind, duration_seconds, thinking_seconds, away_seconds, session_id",
      "rollup_think", {"day": _day("started_at"),
                       "hour": "cast(strftime('%H', {r}.started_at, 'localtime') as integer)",
-                      "project_id": PROJECT},
+                      "project_id": PROJECT, "agent": AGENT},
      {"waits": "1", "duration_seconds": "{r}.duration_seconds", "thinking_seconds": "{r}.thinking_seconds",
       "away_seconds": "{r}.away_seconds", "went_away": "coalesce({r}.away_seconds, 0) > 0"},
      "{r}.kind = 'user' and {r}.duration_seconds is not null"),
     ("think_buckets", "waits", "started_at, kind, duration_seconds, session_id", "rollup_think_buckets",
-     {"day": _day("started_at"), "project_id": PROJECT, "bucket": _BUCKET}, {"waits": "1"},
+     {"day": _day("started_at"), "project_id": PROJECT, "agent": AGENT, "bucket": _BUCKET}, {"waits": "1"},
      "{r}.kind = 'user' and {r}.duration_seconds is not null"),
     ("prompts", "messages", "created_at, kind, role, agent_id, session_id", "rollup_daily",
-     {"day": _day("created_at"), "project_id": PROJECT}, {"prompts": "1"},
+     {"day": _day("created_at"), "project_id": PROJECT, "agent": AGENT}, {"prompts": "1"},
      "{r}.kind = 'prompt' and {r}.role = 'user' and {r}.agent_id is null"),
     ("tool_calls", "tool_calls", "started_at, status, session_id", "rollup_daily",
-     {"day": _day("started_at"), "project_id": PROJECT},
+     {"day": _day("started_at"), "project_id": PROJECT, "agent": AGENT},
      {"tool_calls": "1", "tool_successes": "{r}.status = 'ok'", "tool_failures": "{r}.status = 'error'"},
      "1"),
     ("tools", "tool_calls", "started_at, status, duration_ms, tool_name, session_id", "rollup_tools",
-     {"day": _day("started_at"), "project_id": PROJECT, "tool_name": "{r}.tool_name"},
+     {"day": _day("started_at"), "project_id": PROJECT, "agent": AGENT, "tool_name": "{r}.tool_name"},
      {"calls": "1", "ok": "{r}.status = 'ok'", "errors": "{r}.status = 'error'",
       "rejected": "{r}.status = 'rejected'", "interrupted": "{r}.status = 'interrupted'",
       "timed_calls": "{r}.duration_ms is not null", "duration_ms_total": "{r}.duration_ms"}, "1"),
     ("file_lines", "file_operations", "at, lines_added, lines_removed, session_id", "rollup_daily",
-     {"day": _day("at"), "project_id": PROJECT},
+     {"day": _day("at"), "project_id": PROJECT, "agent": AGENT},
      {"lines_added": "{r}.lines_added", "lines_removed": "{r}.lines_removed"}, "1"),
     ("files", "file_operations", "at, path, operation, lines_added, lines_removed, session_id", "rollup_files",
-     {"day": _day("at"), "project_id": PROJECT, "path": "{r}.path"},
+     {"day": _day("at"), "project_id": PROJECT, "agent": AGENT, "path": "{r}.path"},
      {"operations": "1", "reads": "{r}.operation = 'read'",
       "edits": "{r}.operation in ('edit', 'notebook_edit')", "writes": "{r}.operation in ('write', 'create')",
       "lines_added": "{r}.lines_added", "lines_removed": "{r}.lines_removed"},
      "{r}.operation not in ('glob', 'grep')"),
     ("commits", "commits", "committed_at, project_id, lines_added, lines_removed", "rollup_daily",
-     {"day": _day("committed_at"), "project_id": "{r}.project_id"},
+     {"day": _day("committed_at"), "project_id": "{r}.project_id", "agent": AGENT},
      {"commits": "1", "commit_lines_added": "{r}.lines_added", "commit_lines_removed": "{r}.lines_removed"},
      "1"),
     ("tokens", "token_usage", "at, model, input_tokens, output_tokens, cache_creation_tokens, "
      "cache_read_tokens, cache_creation_1h_tokens, session_id", "rollup_tokens",
-     {"day": _day("at"), "project_id": PROJECT, "model": "coalesce({r}.model, '')"},
+     {"day": _day("at"), "project_id": PROJECT, "agent": AGENT, "model": "coalesce({r}.model, '')"},
      {"requests": "1", "input_tokens": "{r}.input_tokens", "output_tokens": "{r}.output_tokens",
       "cache_creation_tokens": "{r}.cache_creation_tokens", "cache_read_tokens": "{r}.cache_read_tokens",
       "cache_creation_1h_tokens": "{r}.cache_creation_1h_tokens",
@@ -199,9 +203,12 @@ def trigger_sql(source):
            " and (%s)" % when.format(r="old") if when else "", _mark(source, "old")),
     ]
     if source == "sessions":
-        # A session that changes project takes its turns, waits, ... on every day along.
+        # A session that changes project takes its turns, waits, ... on every day along;
+        # so does one whose agent is learnt after its rows (a hook's session read as Codex's).
         out.append("create trigger rollup_sessions_moved after update of project_id on sessions"
                    " when old.project_id is not new.project_id begin %s end" % _LEFT)
+        out.append("create trigger rollup_sessions_agent after update of agent on sessions"
+                   " when old.agent is not new.agent begin %s end" % _LEFT)
     return out
 
 

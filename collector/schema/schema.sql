@@ -151,7 +151,7 @@ CREATE TABLE raw_events (
 );
 
 CREATE TABLE rollup_daily (
-    day text not null, project_id integer not null,
+    day text not null, project_id integer not null, agent text not null default 'claude-code',
     sessions integer not null default 0, wall_seconds real not null default 0,
     turns integer not null default 0, claude_working_seconds real not null default 0,
     permission_waits integer not null default 0, permission_wait_seconds real not null default 0,
@@ -164,7 +164,7 @@ CREATE TABLE rollup_daily (
     lines_added integer not null default 0, lines_removed integer not null default 0,
     commits integer not null default 0, commit_lines_added integer not null default 0,
     commit_lines_removed integer not null default 0,
-    primary key (day, project_id)
+    primary key (day, project_id, agent)
 );
 
 CREATE TABLE rollup_dirty (
@@ -173,41 +173,49 @@ CREATE TABLE rollup_dirty (
 ) without rowid;
 
 CREATE TABLE rollup_files (
-    day text not null, project_id integer not null, path text not null,
+    day text not null, project_id integer not null, agent text not null default 'claude-code',
+    path text not null,
     operations integer not null default 0, reads integer not null default 0,
     edits integer not null default 0, writes integer not null default 0,
     lines_added integer not null default 0, lines_removed integer not null default 0,
-    primary key (day, project_id, path)
+    primary key (day, project_id, agent, path)
 );
 
 CREATE TABLE rollup_think (
     day text not null, hour integer not null, project_id integer not null,
+    agent text not null default 'claude-code',
     waits integer not null default 0, duration_seconds real not null default 0,
     thinking_seconds real not null default 0, away_seconds real not null default 0,
     went_away integer not null default 0,
-    primary key (day, hour, project_id)
+    primary key (day, hour, project_id, agent)
 );
 
 CREATE TABLE rollup_think_buckets (
-    day text not null, project_id integer not null, bucket integer not null,
+    day text not null, project_id integer not null, agent text not null default 'claude-code',
+    bucket integer not null,
     waits integer not null default 0,
-    primary key (day, project_id, bucket)
+    primary key (day, project_id, agent, bucket)
 );
 
 CREATE TABLE rollup_tokens (
-    day text not null, project_id integer not null, model text not null,
+    day text not null, project_id integer not null, agent text not null default 'claude-code',
+    model text not null,
     requests integer not null default 0, input_tokens integer not null default 0,
     output_tokens integer not null default 0, cache_creation_tokens integer not null default 0,
-    cache_read_tokens integer not null default 0, cache_creation_1h_tokens integer not null default 0, long_input_tokens integer not null default 0, long_output_tokens integer not null default 0, long_cache_creation_tokens integer not null default 0, long_cache_creation_1h_tokens integer not null default 0, long_cache_read_tokens integer not null default 0,
-    primary key (day, project_id, model)
+    cache_read_tokens integer not null default 0, cache_creation_1h_tokens integer not null default 0,
+    long_input_tokens integer not null default 0, long_output_tokens integer not null default 0,
+    long_cache_creation_tokens integer not null default 0, long_cache_creation_1h_tokens integer not null default 0,
+    long_cache_read_tokens integer not null default 0,
+    primary key (day, project_id, agent, model)
 );
 
 CREATE TABLE rollup_tools (
-    day text not null, project_id integer not null, tool_name text not null,
+    day text not null, project_id integer not null, agent text not null default 'claude-code',
+    tool_name text not null,
     calls integer not null default 0, ok integer not null default 0, errors integer not null default 0,
     rejected integer not null default 0, interrupted integer not null default 0,
     timed_calls integer not null default 0, duration_ms_total real not null default 0,
-    primary key (day, project_id, tool_name)
+    primary key (day, project_id, agent, tool_name)
 );
 
 CREATE TABLE schema_repeatables (name text primary key, hash text not null) without rowid;
@@ -537,9 +545,11 @@ CREATE TRIGGER rollup_messages_au_key after update of created_at, session_id on 
 
 CREATE TRIGGER rollup_sessions_ad after delete on sessions begin insert into rollup_dirty (day, sid, pid) select k.day, 0, coalesce(old.project_id, 0) from (select date(old.started_at, 'localtime') as day) k where k.day is not null on conflict do nothing; insert into rollup_dirty (day, sid, pid) select k.day, old.id, coalesce(old.project_id, 0) from (select '*' as day) k where k.day is not null on conflict do nothing; end;
 
+CREATE TRIGGER rollup_sessions_agent after update of agent on sessions when old.agent is not new.agent begin insert into rollup_dirty (day, sid, pid) select k.day, old.id, coalesce(old.project_id, 0) from (select '*' as day) k where k.day is not null on conflict do nothing; end;
+
 CREATE TRIGGER rollup_sessions_ai after insert on sessions begin insert into rollup_dirty (day, sid, pid) select k.day, 0, coalesce(new.project_id, 0) from (select date(new.started_at, 'localtime') as day) k where k.day is not null on conflict do nothing; end;
 
-CREATE TRIGGER rollup_sessions_au after update of ended_at, last_event_at, project_id, started_at on sessions begin insert into rollup_dirty (day, sid, pid) select k.day, 0, coalesce(new.project_id, 0) from (select date(new.started_at, 'localtime') as day) k where k.day is not null on conflict do nothing; end;
+CREATE TRIGGER rollup_sessions_au after update of agent, ended_at, last_event_at, project_id, started_at on sessions begin insert into rollup_dirty (day, sid, pid) select k.day, 0, coalesce(new.project_id, 0) from (select date(new.started_at, 'localtime') as day) k where k.day is not null on conflict do nothing; end;
 
 CREATE TRIGGER rollup_sessions_au_key after update of started_at, project_id on sessions when (date(old.started_at, 'localtime') is not date(new.started_at, 'localtime') or old.project_id is not new.project_id) begin insert into rollup_dirty (day, sid, pid) select k.day, 0, coalesce(old.project_id, 0) from (select date(old.started_at, 'localtime') as day) k where k.day is not null on conflict do nothing; end;
 
@@ -620,7 +630,9 @@ CREATE VIEW commit_activity as
 select c.id as commit_id, c.project_id, p.name as project_name, c.session_id,
     date(c.committed_at, 'localtime') as day, c.committed_at, c.sha, c.subject, c.author_name,
     c.files_changed, c.lines_added, c.lines_removed, c.lines_added + c.lines_removed as lines_changed,
-    c.by_claude
+    c.by_claude,
+    -- A commit found in the git history with no session is counted as Claude Code's.
+    coalesce((select s.agent from sessions s where s.id = c.session_id), 'claude-code') as agent
 from commits c left join projects p on p.id = c.project_id;
 
 CREATE VIEW conversation as 
@@ -725,12 +737,12 @@ left join k on k.day is keys.day and k.project_id is keys.project_id
 where keys.day is not null;
 
 CREATE VIEW daily_files as 
-select f.day, f.project_id, coalesce(p.name, '(no project)') as project_name, f.path,
+select f.day, f.project_id, coalesce(p.name, '(no project)') as project_name, f.agent, f.path,
     f.operations, f.reads, f.edits, f.writes, f.lines_added, f.lines_removed
 from rollup_files f left join projects p on p.id = f.project_id;
 
 CREATE VIEW daily_overview as 
-select r.day, r.project_id, coalesce(p.name, '(no project)') as project_name,
+select r.day, r.project_id, coalesce(p.name, '(no project)') as project_name, r.agent,
     r.sessions, round(r.wall_seconds, 3) as wall_seconds,
     round(r.claude_working_seconds + r.permission_wait_seconds + r.thinking_seconds, 3) as active_seconds,
     round((r.claude_working_seconds + r.permission_wait_seconds + r.thinking_seconds) / 3600.0, 3)
@@ -752,7 +764,8 @@ select day, sum(sessions) as sessions, round(sum(wall_seconds), 3) as wall_secon
 from daily_activity group by day;
 
 CREATE VIEW daily_tokens as 
-select t.day, t.project_id, coalesce(p.name, '(no project)') as project_name, nullif(t.model, '') as model,
+select t.day, t.project_id, coalesce(p.name, '(no project)') as project_name, t.agent,
+    nullif(t.model, '') as model,
     t.price_match, t.family, t.requests, t.input_tokens, t.output_tokens, t.cache_creation_tokens,
     t.cache_read_tokens,
     t.input_tokens + t.output_tokens + t.cache_creation_tokens + t.cache_read_tokens as total_tokens,
@@ -761,13 +774,24 @@ from rollup_tokens_priced t
 left join projects p on p.id = t.project_id;
 
 CREATE VIEW daily_tools as 
-select t.day, t.project_id, coalesce(p.name, '(no project)') as project_name, t.tool_name,
+select t.day, t.project_id, coalesce(p.name, '(no project)') as project_name, t.agent, t.tool_name,
     t.calls, t.ok, t.errors, t.rejected, t.interrupted, t.timed_calls, t.duration_ms_total
 from rollup_tools t left join projects p on p.id = t.project_id;
 
 CREATE VIEW daily_totals as 
 with
-d as (select *, nullif(project_id, 0) as pid from rollup_daily),
+-- The rollups are kept per agent too: a day and project's row adds up its agents'.
+d as (
+    select day, project_id, nullif(project_id, 0) as pid,
+        sum(sessions) as sessions, sum(wall_seconds) as wall_seconds, sum(turns) as turns,
+        sum(claude_working_seconds) as claude_working_seconds, sum(permission_waits) as permission_waits, sum(permission_wait_seconds) as permission_wait_seconds,
+        sum(user_waits) as user_waits, sum(user_wait_seconds) as user_wait_seconds, sum(user_waits_away) as user_waits_away,
+        sum(thinking_seconds) as thinking_seconds, sum(away_seconds) as away_seconds, sum(prompts) as prompts,
+        sum(tool_calls) as tool_calls, sum(tool_successes) as tool_successes, sum(tool_failures) as tool_failures,
+        sum(lines_added) as lines_added, sum(lines_removed) as lines_removed, sum(commits) as commits,
+        sum(commit_lines_added) as commit_lines_added, sum(commit_lines_removed) as commit_lines_removed
+    from rollup_daily group by day, project_id
+),
 s as (select day, pid as project_id, sessions, wall_seconds as wall from d),
 tu as (select day, pid as project_id, turns, claude_working_seconds as working from d),
 w as (
@@ -778,7 +802,8 @@ w as (
 m as (select day, pid as project_id, prompts from d),
 tc as (select day, pid as project_id, tool_calls as calls, tool_successes as ok, tool_failures as failures from d),
 fc as (
-    select day, nullif(project_id, 0) as project_id, count(*) as touched, sum(edits + writes > 0) as modified
+    select day, nullif(project_id, 0) as project_id, count(distinct path) as touched,
+        count(distinct case when edits + writes > 0 then path end) as modified
     from rollup_files group by day, project_id
 ),
 f as (  -- every file operation also counts its lines in rollup_daily: d has each key of fc
@@ -1096,7 +1121,7 @@ from sessions s) s
 left join projects p on p.id = s.project_id;
 
 CREATE VIEW think_distribution as 
-select t.day, t.project_id, coalesce(p.name, '(no project)') as project_name, t.bucket,
+select t.day, t.project_id, coalesce(p.name, '(no project)') as project_name, t.agent, t.bucket,
     b.label as bucket_label, b.low_seconds, b.high_seconds, t.waits
 from rollup_think_buckets t
 left join projects p on p.id = t.project_id
@@ -1105,7 +1130,7 @@ left join think_buckets b on b.bucket = t.bucket;
 CREATE VIEW think_hourly as 
 select t.day, t.hour, cast(strftime('%w', t.day) as integer) as weekday_number,
     substr('SunMonTueWedThuFriSat', 1 + 3 * cast(strftime('%w', t.day) as integer), 3) as weekday,
-    t.project_id, coalesce(p.name, '(no project)') as project_name,
+    t.project_id, coalesce(p.name, '(no project)') as project_name, t.agent,
     t.waits, t.duration_seconds, t.thinking_seconds, t.away_seconds, t.went_away
 from rollup_think t left join projects p on p.id = t.project_id;
 
@@ -1172,7 +1197,7 @@ left join model_prices mp on mp.match = mm.price_match;
 CREATE VIEW tool_call_list as 
 select c.id as tool_call_id, c.session_id, s.project_id, coalesce(p.name, '(no project)') as project_name,
     c.turn_id, c.agent_id, c.tool_name, date(c.started_at, 'localtime') as day, c.started_at, c.ended_at,
-    c.duration_ms, c.status, c.summary, c.error
+    c.duration_ms, c.status, c.summary, c.error, s.agent
 from tool_calls c join sessions s on s.id = c.session_id left join projects p on p.id = s.project_id;
 
 CREATE VIEW tool_failures as 

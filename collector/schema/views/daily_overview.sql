@@ -1,5 +1,5 @@
 CREATE VIEW daily_overview as 
-select r.day, r.project_id, coalesce(p.name, '(no project)') as project_name,
+select r.day, r.project_id, coalesce(p.name, '(no project)') as project_name, r.agent,
     r.sessions, round(r.wall_seconds, 3) as wall_seconds,
     round(r.claude_working_seconds + r.permission_wait_seconds + r.thinking_seconds, 3) as active_seconds,
     round((r.claude_working_seconds + r.permission_wait_seconds + r.thinking_seconds) / 3600.0, 3)

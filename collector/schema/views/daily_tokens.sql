@@ -1,5 +1,6 @@
 CREATE VIEW daily_tokens as 
-select t.day, t.project_id, coalesce(p.name, '(no project)') as project_name, nullif(t.model, '') as model,
+select t.day, t.project_id, coalesce(p.name, '(no project)') as project_name, t.agent,
+    nullif(t.model, '') as model,
     t.price_match, t.family, t.requests, t.input_tokens, t.output_tokens, t.cache_creation_tokens,
     t.cache_read_tokens,
     t.input_tokens + t.output_tokens + t.cache_creation_tokens + t.cache_read_tokens as total_tokens,

@@ -1,6 +1,17 @@
 CREATE VIEW daily_totals as 
 with
-d as (select *, nullif(project_id, 0) as pid from rollup_daily),
+-- The rollups are kept per agent too: a day and project's row adds up its agents'.
+d as (
+    select day, project_id, nullif(project_id, 0) as pid,
+        sum(sessions) as sessions, sum(wall_seconds) as wall_seconds, sum(turns) as turns,
+        sum(claude_working_seconds) as claude_working_seconds, sum(permission_waits) as permission_waits, sum(permission_wait_seconds) as permission_wait_seconds,
+        sum(user_waits) as user_waits, sum(user_wait_seconds) as user_wait_seconds, sum(user_waits_away) as user_waits_away,
+        sum(thinking_seconds) as thinking_seconds, sum(away_seconds) as away_seconds, sum(prompts) as prompts,
+        sum(tool_calls) as tool_calls, sum(tool_successes) as tool_successes, sum(tool_failures) as tool_failures,
+        sum(lines_added) as lines_added, sum(lines_removed) as lines_removed, sum(commits) as commits,
+        sum(commit_lines_added) as commit_lines_added, sum(commit_lines_removed) as commit_lines_removed
+    from rollup_daily group by day, project_id
+),
 s as (select day, pid as project_id, sessions, wall_seconds as wall from d),
 tu as (select day, pid as project_id, turns, claude_working_seconds as working from d),
 w as (
@@ -11,7 +22,8 @@ w as (
 m as (select day, pid as project_id, prompts from d),
 tc as (select day, pid as project_id, tool_calls as calls, tool_successes as ok, tool_failures as failures from d),
 fc as (
-    select day, nullif(project_id, 0) as project_id, count(*) as touched, sum(edits + writes > 0) as modified
+    select day, nullif(project_id, 0) as project_id, count(distinct path) as touched,
+        count(distinct case when edits + writes > 0 then path end) as modified
     from rollup_files group by day, project_id
 ),
 f as (  -- every file operation also counts its lines in rollup_daily: d has each key of fc
