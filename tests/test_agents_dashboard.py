@@ -43,6 +43,23 @@ def test_overview_splits_by_agent(browser, agents_server):  # noqa: F811
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("slug", ["overview", "project", "think-time", "tools-files", "git"])
+def test_every_dashboard_page_filters_by_agent(browser, agents_server, slug):  # noqa: F811
+    """The agent filter is on every page and narrows its charts (read from the rollups)."""
+    charts, seen = _visit(browser, agents_server, "/-/dashboards/%s?agent=gemini" % slug, "agents-" + slug)
+    assert seen["errors"] == [] and seen["outside"] == []
+    text = " ".join(c["text"] for c in charts)
+    assert "codex" not in text.lower() or slug == "overview"  # the overview's filter list names it
+    if slug == "overview":
+        (kpi,) = [c for c in charts if c["id"] == "chart-kpi_sessions"]
+        assert kpi["text"] == "4"
+        (tokens,) = [c for c in charts if c["id"] == "chart-kpi_tokens"]
+        assert tokens["text"]  # drawn (its number is formatted: 1.2M)
+    if slug == "tools-files":
+        assert "exec_command" not in text  # a Codex tool
+
+
+@pytest.mark.browser
 def test_sessions_and_search_pages_filter_by_agent(browser, agents_server):  # noqa: F811
     page = browser.new_page()
     page.goto(agents_server["url"] + "/-/cctracker/sessions?agent=gemini")
