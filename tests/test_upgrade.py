@@ -66,7 +66,7 @@ def test_a_schema_7_database_with_utc_rollups_upgrades_to_local_days(tmp_path):
     with old:
         store.index_messages(old)
         # The rollups as schema 7 kept them: UTC days (conftest pins TZ=UTC), no local_zone yet,
-        # no agent key (m018).
+        # no agent key (m019).
         for _, source, _, table, keys, values, cond in rollup_defs.ROLLUPS:
             keys = {k: v for k, v in keys.items() if k != "agent"}
             try:
