@@ -19,8 +19,8 @@ from conftest import ROOT, free_port
 from test_dashboard import CHROMIUM_ARGS, RENDER_TIMEOUT_MS, _browser_or_skip, CHROMIUM
 
 SHOTS = ROOT / "test-artifacts" / "shapes"
-DASHBOARDS = ["overview", "project", "think-time", "tools-files", "git"]
-PAGES = DASHBOARDS + ["sessions", "session", "learning", "search"]
+DASHBOARDS = ["overview", "project", "think-time", "tools-files", "git", "limits"]
+PAGES = DASHBOARDS + ["sessions", "session", "learning", "search", "live"]
 RAW_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
 #: Axis labels of every chart: [[labels of one axis], ...].
 AXES_JS = """() => [...document.querySelectorAll('.dashboard-card-chart, .cct-chart')].flatMap(c =>
@@ -83,7 +83,8 @@ def visit(browser, shaped, page_name):
     assert response.status == 200, page_name
     page.wait_for_function("() => [...document.querySelectorAll('.dashboard-card-chart, .cct-chart')]"
                            ".every(e => e.dataset.rendered)", timeout=RENDER_TIMEOUT_MS)
-    page.wait_for_load_state("networkidle")
+    if page_name != "live":  # the Live page keeps its event stream open
+        page.wait_for_load_state("networkidle")
     found = {"charts": page.evaluate(CHARTS_JS), "axes": page.evaluate(AXES_JS),
              "text": page.inner_text("body"), "title": page.title(),
              "card_titles": page.eval_on_selector_all(".dashboard-card-title", "els => els.map(e => e.textContent)")}

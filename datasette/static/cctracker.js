@@ -132,7 +132,26 @@
       enc.tooltip = enc.tooltip.map(t => isDayX(t) || (t && t.field === 'day') ? { field: 'period', title: b.title } : t)
     }
     spec.usermeta = Object.assign({}, spec.usermeta, { bucket: b.unit })
+    if (spec.usermeta.unit === 'hours') inMinutesWhenShort(spec, b.values)
     return spec
+  }
+
+  // A chart in hours whose tallest bucket is under an hour reads in minutes ("0.15 h" -> "9").
+  function inMinutesWhenShort (spec, values) {
+    // The columns in hours: those the spec folds into its y field, else the y field itself.
+    const fold = (spec.transform || []).find(t => t.fold)
+    const numeric = fold ? fold.fold : [spec.encoding.y.field]
+    const totals = new Map()
+    values.forEach(r => totals.set(r.period, (totals.get(r.period) || 0) + numeric.reduce((t, k) => t + (r[k] || 0), 0)))
+    if (Math.max(...totals.values()) >= 1) return
+    values.forEach(r => numeric.forEach(k => { r[k] = Math.round(r[k] * 600) / 10 }))
+    const rename = f => f === 'hours' ? 'minutes' : f
+    values.forEach(r => { if ('hours' in r) { r.minutes = r.hours; delete r.hours } })
+    ;(spec.transform || []).forEach(t => { if (t.fold && t.as) t.as = t.as.map(rename) })
+    const enc = spec.encoding
+    enc.y = Object.assign({}, enc.y, { field: rename(enc.y.field), title: enc.y.title ? String(enc.y.title).replace('hours', 'minutes') : 'minutes' })
+    if (Array.isArray(enc.tooltip)) enc.tooltip = enc.tooltip.map(t => t && t.field ? Object.assign({}, t, { field: rename(t.field) }) : t)
+    spec.usermeta.minutes = true
   }
 
   // ---- empty charts ---------------------------------------------------------------------
@@ -197,6 +216,11 @@
         if (title && spec.usermeta.bucket !== 'day') {
           title.childNodes.forEach(function (n) {
             if (n.nodeType === 3) n.textContent = n.textContent.replace('per day', 'per ' + spec.usermeta.bucket)
+          })
+        }
+        if (title && spec.usermeta.minutes) {
+          title.childNodes.forEach(function (n) {
+            if (n.nodeType === 3) n.textContent = n.textContent.replace('(hours)', '(minutes)').replace('Active hours', 'Active minutes')
           })
         }
       }
