@@ -81,7 +81,7 @@ def test_topics_need_a_few_prompts(tmp_path):
         sid = add_session(conn, 1, "2026-03-02T09:00:00.000000Z")
         add_prompt(conn, sid, 1, TERRAFORM[0], "2026-03-02T09:01:00.000000Z")
     assert learning.topics(conn, ALL) == {"prompts": 1, "k": 0, "topics": [],
-                                          "reason": "1 prompts in this period; topics need at least 8"}
+                                          "reason": "1 prompt in this period; topics need at least 8"}
 
 
 def test_topics_named_only_by_words_their_prompts_share(tmp_path):

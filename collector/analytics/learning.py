@@ -168,7 +168,8 @@ def topics(conn, filters):
     rows = prompts(conn, filters)
     if len(rows) < MIN_PROMPTS_FOR_TOPICS:
         return {"prompts": len(rows), "k": 0, "topics": [],
-                "reason": "%d prompts in this period; topics need at least %d" % (len(rows), MIN_PROMPTS_FOR_TOPICS)}
+                "reason": "%d prompt%s in this period; topics need at least %d"
+                          % (len(rows), "" if len(rows) == 1 else "s", MIN_PROMPTS_FOR_TOPICS)}
     vectors = prompt_vectors(conn, rows)
     k = min(choose_k(len(rows)), len(rows))
     labels = kmeans(vectors, k)
