@@ -312,8 +312,22 @@ def claude_projects_dir(environ=None):
 
 
 def default_dir(cwd, environ=None):
-    """Where Claude Code looks for a session started in ``cwd``."""
-    return os.path.join(claude_projects_dir(environ), project_slug(cwd)[:200])
+    """Where Claude Code looks for a session started in ``cwd``.
+
+    A slug over 200 characters is cut and given a hash suffix whose function
+    differs between Claude Code's CLI and SDK: an existing directory with the
+    cut prefix is taken when there is one.
+    """
+    root = claude_projects_dir(environ)
+    slug = project_slug(cwd)
+    if len(slug) > 200:
+        prefix = slug[:200]
+        try:
+            found = sorted(d for d in os.listdir(root) if d.startswith(prefix + "-"))
+        except OSError:
+            found = []
+        slug = found[0] if found else prefix
+    return os.path.join(root, slug)
 
 
 def restore_files(conn, session_uuid, target_dir, overwrite=False):

@@ -196,3 +196,17 @@ def test_transcripts_read_before_the_archive_existed_are_backfilled(claude_dir, 
     cli("restore", uuid, "--to", str(out))
     for p in (TRANSCRIPTS / "spotter" / uuid / "subagents").iterdir():
         assert parsed(out / uuid / "subagents" / p.name) == parsed(p)
+
+
+def test_where_claude_code_looks_for_a_directory(tmp_path):
+    from collector import archive
+    env = {"CLAUDE_CONFIG_DIR": str(tmp_path / "cc")}
+    assert archive.default_dir("/Users/ali/.claude/projects", env) == str(
+        tmp_path / "cc" / "projects" / "-Users-ali--claude-projects")
+    assert archive.default_dir("/home/dana/src/café_app", env).endswith("/-home-dana-src-caf--app")
+    deep = "/" + "/".join(["segment%02d" % i for i in range(30)])
+    slug = "-" + "-".join(["segment%02d" % i for i in range(30)])
+    assert archive.default_dir(deep, env).endswith("/" + slug[:200])
+    hashed = tmp_path / "cc" / "projects" / (slug[:200] + "-1a2b3c")
+    hashed.mkdir(parents=True)
+    assert archive.default_dir(deep, env) == str(hashed)
