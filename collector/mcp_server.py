@@ -56,11 +56,6 @@ class SessionResult(TypedDict):
     turns_total: int
 
 
-class BlocksResult(TypedDict):
-    source: str
-    blocks: list[dict[str, Any]]
-
-
 class ErrorGroup(TypedDict):
     tool: str
     error: str
@@ -195,24 +190,12 @@ def usage_for_tool(conn, period, since=None, until=None, project=None, start_of_
     return usage.report(conn, filters, period, start_of_week=start_of_week)
 
 
-def blocks_for_tool(conn, active=False, limit=10):
-    """5-hour blocks from :mod:`collector.blocks` when installed, else hourly token figures."""
-    try:
-        from . import blocks as blocks_mod  # the limits issue's module (#17)
-    except ImportError:
-        blocks_mod = None
-    if blocks_mod is not None and hasattr(blocks_mod, "report"):
-        found = blocks_mod.report(conn, active=active, limit=limit)
-        listed = found.get("blocks", found) if isinstance(found, dict) else found
-        return {"source": "blocks", "blocks": list(listed)}
-    from . import db
+def blocks_for_tool(conn, active=False, recent=False, limit=10):
+    """``cctracker blocks --json``: the same function (:func:`collector.blocks.report`), newest
+    ``limit`` blocks, each with what Claude Code itself reported beside it (``observed``)."""
+    from . import blocks as blocks_mod
 
-    rows = db.rows(conn, (
-        "select substr(at, 1, 13) || ':00:00Z' as hour, count(*) as requests,"
-        " sum(input_tokens) as input_tokens, sum(output_tokens) as output_tokens,"
-        " sum(cache_creation_tokens) as cache_creation_tokens, sum(cache_read_tokens) as cache_read_tokens"
-        " from token_usage where at is not null group by 1 order by 1 desc limit ?"), (limit * 5,))
-    return {"source": "token_usage_hourly", "blocks": rows}
+    return blocks_mod.report(conn, active=active, recent=recent, limit=limit or None)
 
 
 def build_server(db_path=None):
@@ -247,10 +230,12 @@ def build_server(db_path=None):
             return usage_for_tool(c, period, since, until, project, start_of_week)
 
     @server.tool(annotations=READ_ONLY)
-    def blocks(active: bool = False, limit: int = 10) -> BlocksResult:
-        """5-hour usage blocks (tokens, cost, burn rate) and observed limits, newest first."""
+    def blocks(active: bool = False, recent: bool = False, limit: int = 10) -> dict[str, Any]:
+        """5-hour usage blocks by ccusage's rules (tokens, cost, burn rate, projection), the same
+        JSON as `cctracker blocks --json`, with the limits Claude Code reported (observed) beside
+        them. active: only the running block; recent: the last 3 days; limit: the newest N."""
         with conn as c:
-            return blocks_for_tool(c, active, limit)
+            return blocks_for_tool(c, active, recent, limit)
 
     @server.tool(annotations=READ_ONLY)
     def recent_errors(days: int = 7, limit: int = 20) -> ErrorsResult:

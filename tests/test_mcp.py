@@ -72,12 +72,13 @@ def test_tools_listed_with_schemas_and_search_matches_the_cli(imported):
 
 def test_get_session_usage_report_blocks_and_errors(imported):
     uuid = "1af7fc5e-8455-4414-9ccd-011d40f70b2a"
+    blocks_cli = json.loads(cli("blocks", "--json"))
     reports = {p: json.loads(cli("report", p, "--json", "--since", "20250101", "--until", "20261231"))
                for p in ("daily", "model", "session")}
     _, results = talk(imported, [
         ("get_session", {"session": uuid[:8]}),
         ("usage_report", {"period": "model", "since": "20250101", "until": "2026-12-31"}),
-        ("blocks", {"limit": 3}),
+        ("blocks", {"limit": 0}),
         ("recent_errors", {"days": 3650}),
         ("get_session", {"session": "no-such-session"}),
         ("usage_report", {"period": "fortnightly"}),
@@ -94,7 +95,7 @@ def test_get_session_usage_report_blocks_and_errors(imported):
     # The same figures and JSON as `cctracker report <period> --json`.
     assert usage == reports["model"] and usage["models"]
     assert results[6][1] == reports["daily"] and results[7][1] == reports["session"]
-    assert blocks["blocks"]
+    assert blocks == blocks_cli and blocks["blocks"]  # the same function as `cctracker blocks --json`
     # The 1.0.98 file has a Write refused for lack of permission.
     assert any(g["tool"] == "Write" for g in errors["groups"])
     assert e5 and "not found" in bad[0].text
