@@ -90,6 +90,9 @@ def test_gone_transcript_print_says_restore_first(setup):
     shutil.rmtree(setup["tmp"] / "claude")
     done = cli("resume", UUID, "--print", env=setup["env"])
     assert "cctracker restore %s" % UUID in done.stdout
+    # Not asked (no terminal) and not told: it says what to do instead of starting a resume that fails.
+    done = cli("resume", UUID, "--no-restore", env=setup["env"], check=False)
+    assert done.returncode == 1 and "--restore" in done.stderr and not setup["record"].exists()
 
 
 def test_unknown_session_and_missing_claude_fail_in_one_line(setup, tmp_path):

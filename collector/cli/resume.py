@@ -128,6 +128,9 @@ def resume_command(query, project, pick, print_only, restore, as_json):
             elif print_only:
                 click.echo("# the transcript is gone: run `cctracker restore %s` first"
                            % chosen["session_uuid"])
+            else:
+                fail("Claude Code no longer has this session's transcript: run with --restore, or"
+                     " `cctracker restore %s` first" % chosen["session_uuid"])
     if print_only:
         click.echo(command)
         return
