@@ -75,6 +75,11 @@ def connect(path, readonly=False):
     if not readonly:
         conn.execute("pragma journal_mode=wal")
         conn.execute(_SCHEMA)
+        for suffix in ("-wal", "-shm"):  # they hold the same text as the file
+            try:
+                os.chmod(path + suffix, 0o600)
+            except OSError:
+                pass
     conn.execute("pragma foreign_keys=on")
     return conn
 

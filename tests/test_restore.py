@@ -82,8 +82,11 @@ def test_restore_after_delete_gives_the_same_json_lines(original, claude_dir, tm
     assert copy.name  # the copy existed before the cleanup
 
 
-def test_restore_brings_back_subagent_files_in_their_layout(claude_dir, tmp_path):
+def test_restore_brings_back_subagent_files_in_their_layout(claude_dir, tmp_path, home):
     cli("import", str(claude_dir / "projects"))
+    for suffix in ("", "-wal", "-shm"):  # the archive holds conversation text: private files
+        path = home / ("archive.db" + suffix)
+        assert not path.exists() or path.stat().st_mode & 0o777 == 0o600
     uuid = "ae4a77f8-aedd-4bc1-888f-c94edc91af04"
     shutil.rmtree(claude_dir)
     out = tmp_path / "restored"
