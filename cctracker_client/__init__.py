@@ -88,7 +88,9 @@ def _record(payload, received, base, project_dir=None):
         except OSError as e:
             # Nothing of the event fits: count it where the space was reserved
             # beforehand, so status and /api/health can say it was lost.
-            spool.note_unsaved("could not write the spool: %s" % (e.strerror or e), base)
+            from . import unsaved
+
+            unsaved.note("could not write the spool: %s" % (e.strerror or e), base)
             return False
     return True
 

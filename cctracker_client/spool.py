@@ -55,12 +55,6 @@ SUFFIX = ".jsonl"
 ERROR_SUFFIX = ".event"
 ERROR_REASON_PREFIX = b"# reason: "
 
-#: The reserved record of events that could not be saved (a full disk):
-#: made at full size with the spool, then only overwritten in place, which
-#: needs no free block.
-UNSAVED_NAME = "unsaved.record"
-UNSAVED_SIZE = 512
-UNSAVED_MAGIC = b"cctracker-unsaved 1"
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
@@ -275,84 +269,10 @@ def _open_lock(directory, base):
         # both private (makedirs would leave the data directory 0755).
         ensure_dir(base or home())
         ensure_dir(directory)
-        reserve_unsaved(base)
+        from . import unsaved  # once, with the spool: room is reserved while there is some
+
+        unsaved.reserve(base)
         return _os.open(path, _os.O_RDWR | _os.O_CREAT, FILE_MODE)
-
-
-def unsaved_path(base=None):
-    return join(spool_dir(base), UNSAVED_NAME)
-
-
-def reserve_unsaved(base=None):
-    """Make the reserved record at its full size if it is missing (while there is room)."""
-    try:
-        fd = _os.open(unsaved_path(base), _os.O_WRONLY | _os.O_CREAT | _os.O_EXCL, FILE_MODE)
-    except OSError:
-        return  # already there (or no room now: the next drain tries again)
-    try:
-        _write_all(fd, _unsaved_bytes(0, "", "", ""))
-    except OSError:
-        _os.close(fd)
-        _os.unlink(unsaved_path(base))
-        return
-    _os.close(fd)
-
-
-def _unsaved_bytes(count, first, last, reason):
-    text = b"%s count=%d first=%s last=%s reason=%s" % (
-        UNSAVED_MAGIC, count, first.encode(), last.encode(),
-        reason.replace("\n", " ").encode("utf-8", "replace")[:300])
-    return text[:UNSAVED_SIZE - 1].ljust(UNSAVED_SIZE - 1) + b"\n"
-
-
-def read_unsaved(base=None):
-    """``{"count", "first", "last", "reason"}`` of events that could not be saved."""
-    try:
-        fd = _os.open(unsaved_path(base), _os.O_RDONLY)
-    except OSError:
-        return {"count": 0, "first": None, "last": None, "reason": None}
-    try:
-        return _parse_unsaved(_os.pread(fd, UNSAVED_SIZE, 0))
-    finally:
-        _os.close(fd)
-
-
-def _parse_unsaved(data):
-    found = {"count": 0, "first": None, "last": None, "reason": None}
-    if not data.startswith(UNSAVED_MAGIC):
-        return found
-    text = data[len(UNSAVED_MAGIC):].decode("utf-8", "replace").rstrip()
-    head, _, reason = text.partition(" reason=")
-    for item in head.split():
-        key, _, value = item.partition("=")
-        if key == "count" and value.isdigit():
-            found["count"] = int(value)
-        elif key in ("first", "last") and value:
-            found[key] = value
-    found["reason"] = reason or None
-    return found
-
-
-def note_unsaved(reason, base=None):
-    """Count one event that could not be saved, in the reserved record. Never raises."""
-    try:
-        fd = _os.open(unsaved_path(base), _os.O_RDWR)
-    except OSError:
-        return False
-    try:
-        if fcntl is not None:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-            except OSError:
-                pass
-        old = _parse_unsaved(_os.pread(fd, UNSAVED_SIZE, 0))
-        now = format_time(time.time_ns())
-        _os.pwrite(fd, _unsaved_bytes(old["count"] + 1, old["first"] or now, now, reason), 0)
-        return True
-    except OSError:
-        return False
-    finally:
-        _os.close(fd)
 
 
 def append(line, base=None, lock_wait_ms=LOCK_WAIT_MS):
@@ -456,7 +376,9 @@ def keep_error(raw, reason, base=None):
             _os.unlink(path)
         except OSError:
             pass
-        note_unsaved("could not keep bad input (%s)" % reason, base)
+        from . import unsaved
+
+        unsaved.note("could not keep bad input (%s)" % reason, base)
         raise
     return path
 

@@ -9,7 +9,7 @@ import os
 import shlex
 import time
 
-from cctracker_client import spool, spool_read
+from cctracker_client import spool, spool_read, unsaved
 from hooks import install, locations
 
 from . import localdays
@@ -39,7 +39,7 @@ def status_report(config, project_dir=None, now=None, settings_files=()):
         "spool": spool_report(config.home),
         "errors": errors_report(config.home),
         "drain": drain_report(config.home),
-        "unsaved_events": spool.read_unsaved(config.home),
+        "unsaved_events": unsaved.read(config.home),
         "database": None,
         "search": None,
         "transcripts": None,
