@@ -90,7 +90,7 @@ def _record(payload, received, base, project_dir=None):
             # beforehand, so status and /api/health can say it was lost.
             from . import unsaved
 
-            unsaved.note("could not write the spool: %s" % (e.strerror or e), base)
+            unsaved.note("could not write the spool: %s" % (e.strerror or e), spool.spool_dir(base))
             return False
     return True
 

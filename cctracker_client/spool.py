@@ -271,7 +271,7 @@ def _open_lock(directory, base):
         ensure_dir(directory)
         from . import unsaved  # once, with the spool: room is reserved while there is some
 
-        unsaved.reserve(base)
+        unsaved.reserve(directory)
         return _os.open(path, _os.O_RDWR | _os.O_CREAT, FILE_MODE)
 
 
@@ -378,7 +378,7 @@ def keep_error(raw, reason, base=None):
             pass
         from . import unsaved
 
-        unsaved.note("could not keep bad input (%s)" % reason, base)
+        unsaved.note("could not keep bad input (%s)" % reason, spool_dir(base))
         raise
     return path
 

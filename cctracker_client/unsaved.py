@@ -5,32 +5,56 @@ counts it here: ``spool/unsaved.record`` is made at its full size with the
 spool (and again by each drain), then only overwritten in place, which
 needs no free block. ``cctracker status`` and ``/api/health`` read it.
 Imported only when needed: never on the hook's normal path.
+
+It imports nothing of ``spool`` (which imports it): callers pass the spool
+directory.
 """
 
 import time
 
-from .spool import FILE_MODE, _os, _write_all, fcntl, format_time, join, spool_dir
+try:
+    import posix as _os
+except ImportError:  # Windows
+    import nt as _os
 
+try:
+    import fcntl
+except ImportError:
+    fcntl = None
+
+FILE_MODE = 0o600
 NAME = "unsaved.record"
 SIZE = 512
 MAGIC = b"cctracker-unsaved 1"
 
 
-def path(base=None):
-    return join(spool_dir(base), NAME)
+def path(directory):
+    """The record in spool ``directory`` (``spool.spool_dir(home)``)."""
+    return directory.rstrip("/\\") + "/" + NAME
 
 
-def reserve(base=None):
+def _now():
+    t = time.time()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + ".%06dZ" % int((t % 1) * 1e6)
+
+
+def _write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        view = view[_os.write(fd, view):]
+
+
+def reserve(directory):
     """Make the reserved record at its full size if it is missing (while there is room)."""
     try:
-        fd = _os.open(path(base), _os.O_WRONLY | _os.O_CREAT | _os.O_EXCL, FILE_MODE)
+        fd = _os.open(path(directory), _os.O_WRONLY | _os.O_CREAT | _os.O_EXCL, FILE_MODE)
     except OSError:
         return  # already there (or no room now: the next drain tries again)
     try:
         _write_all(fd, _record_bytes(0, "", "", ""))
     except OSError:
         _os.close(fd)
-        _os.unlink(path(base))
+        _os.unlink(path(directory))
         return
     _os.close(fd)
 
@@ -42,10 +66,10 @@ def _record_bytes(count, first, last, reason):
     return text[:SIZE - 1].ljust(SIZE - 1) + b"\n"
 
 
-def read(base=None):
+def read(directory):
     """``{"count", "first", "last", "reason"}`` of events that could not be saved."""
     try:
-        fd = _os.open(path(base), _os.O_RDONLY)
+        fd = _os.open(path(directory), _os.O_RDONLY)
     except OSError:
         return {"count": 0, "first": None, "last": None, "reason": None}
     try:
@@ -70,10 +94,10 @@ def _parse(data):
     return found
 
 
-def note(reason, base=None):
+def note(reason, directory):
     """Count one event that could not be saved, in the reserved record. Never raises."""
     try:
-        fd = _os.open(path(base), _os.O_RDWR)
+        fd = _os.open(path(directory), _os.O_RDWR)
     except OSError:
         return False
     try:
@@ -83,7 +107,7 @@ def note(reason, base=None):
             except OSError:
                 pass
         old = _parse(_os.pread(fd, SIZE, 0))
-        now = format_time(time.time_ns())
+        now = _now()
         _os.pwrite(fd, _record_bytes(old["count"] + 1, old["first"] or now, now, reason), 0)
         return True
     except OSError:

@@ -96,7 +96,7 @@ class Drainer:
         if db.scalar(self.conn, "select 1 from fts_pending limit 1"):
             with db.write_transaction(self.conn):
                 store.index_messages(self.conn)  # left queued by a writer that did not index them
-        unsaved.reserve(self.config.home)  # the hook's last resort on a full disk
+        unsaved.reserve(spool.spool_dir(self.config.home))  # the hook's last resort on a full disk
         spool_read.rotate(self.config.home)
         files = spool_read.pending_files(self.config.home)
         # Started first: the worker reads the files while this process reads them too.

@@ -39,7 +39,7 @@ def status_report(config, project_dir=None, now=None, settings_files=()):
         "spool": spool_report(config.home),
         "errors": errors_report(config.home),
         "drain": drain_report(config.home),
-        "unsaved_events": unsaved.read(config.home),
+        "unsaved_events": unsaved.read(spool.spool_dir(config.home)),
         "database": None,
         "search": None,
         "transcripts": None,

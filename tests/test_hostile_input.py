@@ -176,7 +176,7 @@ def test_full_disk_counts_the_lost_events(home, api_server):
     assert len(spooled(home)) == 1  # the event from before; nothing half-written
     assert kept_errors(home) == []  # no empty "reason: unknown" files
     assert not [p for p in (home / "spool").iterdir() if p.name.startswith(".tmp-")]
-    lost = unsaved.read(str(home))
+    lost = unsaved.read(spool.spool_dir(str(home)))
     assert lost["count"] == 3 and "could not write the spool" in lost["reason"]
     assert api_server.get("/api/health").json()["unsaved_events"]["count"] == 3
     from collector.status import status_report
@@ -269,5 +269,5 @@ def test_full_disk_bad_input_is_counted_once(home):
                           env=dict(os.environ), timeout=60, preexec_fn=_no_room(512))
     assert (done.returncode, done.stdout, done.stderr) == (0, b"", b"")
     assert kept_errors(home) == []  # no empty or cut file
-    lost = unsaved.read(str(home))
+    lost = unsaved.read(spool.spool_dir(str(home)))
     assert lost["count"] == 1 and "could not keep bad input" in lost["reason"]

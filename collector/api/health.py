@@ -9,7 +9,7 @@ be written at all (a full disk).
 import falcon
 from msgspec import Struct
 
-from cctracker_client import unsaved
+from cctracker_client import spool, unsaved
 
 from .. import db, drain_thread
 from . import openapi
@@ -70,7 +70,7 @@ class HealthResource:
             "spool_backlog": {"files": drain.pop("backlog_files"), "bytes": drain.pop("backlog_bytes")},
             "version": _version(),
             "drain": drain,
-            "unsaved_events": unsaved.read(home),
+            "unsaved_events": unsaved.read(spool.spool_dir(home)),
         }
         resp.status = falcon.HTTP_503 if failing else falcon.HTTP_200
 
