@@ -133,6 +133,9 @@ def serve():
         try:
             task = pickle.load(tasks)
         except EOFError:
+            # The parent closed or died (kill -9 gives it no time to clean up): the
+            # results nobody will take go with their directory.
+            shutil.rmtree(directory, ignore_errors=True)
             return
         try:
             result = handle(task)

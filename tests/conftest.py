@@ -7,6 +7,14 @@ import sys
 import time
 
 import pytest
+from hypothesis import settings
+
+# Property tests run derandomized in CI (the same examples on every run: a failure there is the
+# code's, not the draw's); tests/test_fuzz.py pins its own, and benchmarks/fuzz.py runs it long
+# and random. HYPOTHESIS_PROFILE picks a profile explicitly.
+settings.register_profile("dev")
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev"))
 
 # Days and hours are local (collector.localdays). The hand-computed days in
 # the tests are UTC ones: pin the zone for this process and every server it

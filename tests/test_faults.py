@@ -11,6 +11,10 @@ import resource
 import shutil
 import signal
 import subprocess
+import time
+
+import apsw
+import pytest
 
 import cctracker_client
 from cctracker_client import spool, spool_read
@@ -76,31 +80,75 @@ def test_collector_down_for_a_day_nothing_lost(home):
     assert spool_read.backlog(str(home)) == (0, 0)
 
 
-def test_kill_9_twenty_times_then_equal_to_clean_run(home, tmp_path):
-    sent = spool_sessions(home, 40)
+def spool_many_sessions(home, sessions, day="2026-03-02"):
+    """Like :func:`spool_sessions`, written a session at a time (one locked append each): fast
+    enough for a spool of ~100,000 events. Returns the number of events."""
+    lines = []
+    for n in range(sessions):
+        hour = n * 24 // sessions
+        uuid = "%08x-0000-4000-8000-%012x" % (n, n)
+        batch = []
+        for number, payload in enumerate(STREAM):
+            payload = dict(payload)
+            at = payload.pop("_at")
+            payload["session_id"] = uuid
+            batch.append(spool.make_line(json.dumps(payload).encode(), received="%sT%02d%s" % (day, hour, at[13:]),
+                                         event_id="k%06d-%02d" % (n, number)))
+        assert spool.append(b"".join(batch), base=str(home))
+        lines += batch
+    return len(lines)
+
+
+def _raw_events(path):
+    """Events the drain has committed so far (0 before its database exists)."""
+    if not path.exists():
+        return 0
+    conn = db.connect(str(path), readonly=True)
+    try:
+        return db.scalar(conn, "select count(*) from raw_events") or 0
+    except apsw.SQLError:  # its schema is not there yet
+        return 0
+    finally:
+        conn.close()
+
+
+@pytest.mark.slow
+def test_kill_9_twenty_times_mid_drain_then_equal_to_clean_run(home, tmp_path):
+    """Each of 20 drains is killed while it writes: after it committed a batch of this run and
+    before it finished (asserted), at a random point of its next batch. Then a drain finishes
+    and the database equals one clean drain of the same spool, row for row."""
+    sent = spool_many_sessions(home, 2400)
+    # 91,200 events. A kill lands within 0.1 s of a commit: at most the next batch (2,000 events,
+    # ~0.12 s at the drain's best speed) is committed too, so 20 runs store at most 80,000.
+    assert sent == 2400 * len(STREAM)
     clean = tmp_path / "clean-home"
     shutil.copytree(home / "spool", clean / "spool")
     rng = random.Random(8)
     env = dict(os.environ, CCTRACKER_HOME=str(home))
-    kills = 0
+    path = home / "cctracker.db"
+    stored = []
     for _ in range(20):
+        before = _raw_events(path)
         proc = subprocess.Popen([PYTHON, "-m", "collector.cli", "drain"], cwd=ROOT, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            proc.wait(timeout=rng.uniform(0.05, 1.5))  # a random point in the drain
-        except subprocess.TimeoutExpired:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            kills += 1
+        # Wait until this drain has committed something, then kill it a random moment later.
+        while proc.poll() is None and _raw_events(path) == before:
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0, 0.1))
+        assert proc.poll() is None, "the drain finished before its kill: feed it more"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        after = _raw_events(path)
+        assert before < after < sent  # it was writing: some of this run stored, work left
+        stored.append(after)
     assert drain_cli(home).returncode == 0
     assert drain_cli(clean).returncode == 0
-    crashed = db.connect(str(home / "cctracker.db"))
+    crashed = db.connect(str(path))
     reference = db.connect(str(clean / "cctracker.db"))
     assert db.scalar(crashed, "pragma integrity_check") == "ok"
     assert db.scalar(crashed, "select count(*) from raw_events") == sent
     assert content(crashed) == content(reference)
-    print("killed %d of 20 drains mid-run" % kills)
-    assert kills >= 1
+    print("20 kills mid-drain; events stored after each: %s" % stored)
 
 
 WRITER = """
