@@ -1,6 +1,6 @@
 """Metrics over a filtered slice: the productivity summary, tools, files and git.
 
-Formulas: docs/metrics.md. Everything reads the m003 views; per-period
+Formulas: docs/metrics.md. Everything reads the views (collector/schema/views/); per-period
 figures are sums of ``daily_activity`` rows, per-session ones come from
 ``session_summary``.
 """

@@ -1,3 +1,6 @@
+-- Everything per local day and project, aggregated from the base rows on each read (exact;
+-- seconds at a million events: the analytics read daily_totals when the rollups are current).
+-- Its select list is daily_totals' too: change both together.
 CREATE VIEW daily_activity as 
 with
 s as (

@@ -1,3 +1,5 @@
+-- The rollups' daily figures per project, for the dashboard's charts (active time defined here
+-- for the rollups; project_summary reads it).
 CREATE VIEW daily_overview as 
 select r.day, r.project_id, coalesce(p.name, '(no project)') as project_name, r.agent,
     r.sessions, round(r.wall_seconds, 3) as wall_seconds,

@@ -1,3 +1,5 @@
+-- Tokens and cost per local day, project and model, from the rollups. The price match is
+-- materialized once: inlined, its subquery would run for every rollup row.
 CREATE VIEW daily_tokens as 
 select t.day, t.project_id, coalesce(p.name, '(no project)') as project_name, t.agent,
     nullif(t.model, '') as model,

@@ -1,3 +1,6 @@
+-- daily_activity's columns and values, read from the rollups (rows by the thousand instead of
+-- the million); tests/test_rollups.py holds the two equal, column by column. Its select list is
+-- daily_activity's: change both together.
 CREATE VIEW daily_totals as 
 with
 -- The rollups are kept per agent too: a day and project's row adds up its agents'.

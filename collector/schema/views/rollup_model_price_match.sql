@@ -1,3 +1,4 @@
+-- model_price_match's rule, applied to the few models in the rollups instead of every token row.
 CREATE VIEW rollup_model_price_match as 
 select u.model, (
     select p.match from model_prices p

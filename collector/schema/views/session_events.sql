@@ -1,3 +1,4 @@
+-- Everything that happened in a session on one time axis (the session page's chart).
 CREATE VIEW session_events as 
 select t.session_id, 'Claude working' as lane, 'turn ' || t.seq as label, t.started_at as start_at,
     coalesce(t.ended_at, t.started_at) as end_at, t.end_kind as detail, t.id as turn_id

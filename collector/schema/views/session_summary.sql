@@ -1,3 +1,5 @@
+-- Every figure of a session, each a correlated subquery on the session's own indexed rows, so a
+-- filter on the session applies first (one session of a million events: ~50 ms).
 CREATE VIEW session_summary as with mm as materialized (select model, price_match from model_price_match)
 select s.id as session_id, s.session_uuid, s.project_id, p.name as project_name, s.title, s.model,
     s.status, s.end_reason, date(s.started_at, 'localtime') as day, s.started_at,

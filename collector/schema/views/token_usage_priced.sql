@@ -1,3 +1,4 @@
+-- Each token row with its price; the model -> price match map is computed once per query.
 CREATE VIEW token_usage_priced as with mm as materialized (select model, price_match from model_price_match),
 -- A request over 200k input tokens (rollup_defs.LONG_CONTEXT_ABOVE) is priced whole at its
 -- model's long-context rates; 1-hour cache writes at their own rate (5-minute where none).
