@@ -1,4 +1,4 @@
-"""The type of every transcript field the parser reads, checked where a line is parsed.
+"""What a transcript parse yields (:class:`Batch`), and the type of every field it reads.
 
 One check function per record type (message lines and their content blocks,
 usage, ``progress`` lines, title lines). Each raises :class:`BadLine` naming
@@ -103,3 +103,34 @@ def check_progress_line(obj):
 def check_title_line(obj):
     """A ``summary``, ``custom-title`` or ``ai-title`` line."""
     _check(obj, TITLES[obj["type"]])
+
+
+class Batch:
+    """What a run of transcript lines says, as plain records for the store.
+
+    ``messages``: (uid, session, agent_id, role, kind, content, at, model)
+    ``tool_calls``: tool_use_id -> dict(session, agent_id, name, input, started_at,
+    status, ended_at, error, response) (a result whose call was read earlier
+    still appears here, with ``name`` None). ``usage``: (message_id, request_id)
+    -> [session, agent_id, model, input, output, cache_creation, cache_read, at,
+    cache_creation_1h]. ``turns``: main-thread prompts (and commands, ``pending``
+    until Claude answers one) in order, dict(session, uid, started_at, ended_at,
+    end_kind); ``tail``: session -> dict(ended_at, end_kind) for the
+    turn already open before these lines. ``agents``: (session, agent_id) ->
+    dict(tool_use_id, started_at, ended_at, last_message).
+    """
+
+    def __init__(self):
+        self.sessions = {}
+        self.messages = []
+        self.tool_calls = {}
+        self.usage = {}
+        self.turns = []
+        self.tail = {}
+        self.agents = {}
+        self.lines = 0
+        self.skipped = {}
+        self.prepared = False  # transcript_prepare.prepare has redacted it
+
+    def skip(self, reason, n=1):
+        self.skipped[reason] = self.skipped.get(reason, 0) + n

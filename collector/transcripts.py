@@ -1,10 +1,12 @@
 """The entry point for reading Claude Code transcript JSONL: pure functions, no database.
 
-A transcript file is read from a byte offset, complete lines only, and turned
-into a :class:`Batch` of plain records (sessions, prompts, replies, thinking,
-tool calls and their results, token usage, subagents, turn boundaries).
-This module and :mod:`collector.transcript_lines` (line reading and the
-stateless classification helpers) are the only code that knows the format;
+A transcript file is read from a byte offset, whole lines only, and turned
+into a :class:`Batch` of plain records (sessions and their titles, prompts and
+their injected context, commands and events, replies, thinking, tool calls and
+their results, token usage, subagents, turn boundaries). This module,
+:mod:`collector.transcript_lines` (line reading and the stateless
+classification helpers) and :mod:`collector.transcript_records` (the batch and
+the type of every field read) are the only code that knows the format;
 ``transcript_store`` writes a batch; nothing else parses these files.
 
 Formats handled (see shared/reference/claude-code-formats.md, part d):
@@ -22,7 +24,8 @@ from .transcript_lines import (
     NO_CONTENT, classify_user_text, norm_ts, path_hints, read_lines, result_status, result_text,
     split_context, text_of, title_from_prompt,
 )
-from .transcript_records import BadLine, check_message_line, check_progress_line, check_title_line
+# ``Batch`` is also used as ``transcripts.Batch`` by the other agents' readers.
+from .transcript_records import Batch, BadLine, check_message_line, check_progress_line, check_title_line
 
 SYNTHETIC_MODEL = "<synthetic>"
 
@@ -40,37 +43,6 @@ KNOWN_TYPES = frozenset((
 
 
 # -- parsing lines into records ------------------------------------------------------------
-
-class Batch:
-    """What a run of transcript lines says, as plain records for the store.
-
-    ``messages``: (uid, session, agent_id, role, kind, content, at, model)
-    ``tool_calls``: tool_use_id -> dict(session, agent_id, name, input, started_at,
-    status, ended_at, error, response) (a result whose call was read earlier
-    still appears here, with ``name`` None). ``usage``: (message_id, request_id)
-    -> [session, agent_id, model, input, output, cache_creation, cache_read, at,
-    cache_creation_1h]. ``turns``: main-thread prompts (and commands, ``pending``
-    until Claude answers one) in order, dict(session, uid, started_at, ended_at,
-    end_kind); ``tail``: session -> dict(ended_at, end_kind) for the
-    turn already open before these lines. ``agents``: (session, agent_id) ->
-    dict(tool_use_id, started_at, ended_at, last_message).
-    """
-
-    def __init__(self):
-        self.sessions = {}
-        self.messages = []
-        self.tool_calls = {}
-        self.usage = {}
-        self.turns = []
-        self.tail = {}
-        self.agents = {}
-        self.lines = 0
-        self.skipped = {}
-        self.prepared = False  # transcript_prepare.prepare has redacted it
-
-    def skip(self, reason, n=1):
-        self.skipped[reason] = self.skipped.get(reason, 0) + n
-
 
 class Parser:
     """Turns one transcript file's lines into a :class:`Batch`, remembering
