@@ -55,7 +55,9 @@ BLOCKS = {
     "tool_result": (("tool_use_id", STR), ("is_error", BOOL), ("content", TEXT_OR_LIST)),
 }
 PROGRESS = (("sessionId", STR), ("parentToolUseID", STR), ("data", DICT))
-PROGRESS_DATA = (("type", STR), ("agentId", STR), ("message", DICT))
+PROGRESS_DATA = (("type", STR),)
+#: Only an agent_progress line's data is read further (hook, bash and other progress is not).
+AGENT_PROGRESS = (("agentId", STR), ("message", DICT))
 TITLES = {
     "summary": (("summary", STR), ("leafUuid", STR)),
     "custom-title": (("customTitle", STR), ("sessionId", STR)),
@@ -95,6 +97,9 @@ def check_progress_line(obj):
     if data is None:
         return
     _check(data, PROGRESS_DATA, "data.")
+    if data.get("type") != "agent_progress":
+        return
+    _check(data, AGENT_PROGRESS, "data.")
     nested = data.get("message")
     if isinstance(nested, dict) and nested.get("type") in ("user", "assistant"):
         check_message_line(nested)
