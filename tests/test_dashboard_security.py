@@ -178,3 +178,31 @@ def test_bound_to_all_addresses_the_machine_names_are_answered(tmp_path):
         assert request(port, "/-/versions.json", host="evil.example:%d" % port, headers=auth)[0] == 403
     finally:
         dashboard.stop(proc)
+
+
+def test_dashboard_csv_neutralises_formula_cells(tmp_path):
+    import sqlite3
+
+    from collector import db
+
+    path = str(tmp_path / "cctracker.db")
+    db.connect(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("insert into projects (name, path) values ('=HYPERLINK(\"https://evil.example\",\"x\")', '/a')")
+    conn.execute("insert into projects (name, path) values ('-2+3', '/b'), ('plain', '@c')")
+    conn.commit()
+    conn.close()
+    proc, port = start(path)
+    try:
+        status, headers, body = request(port, "/cctracker/projects.csv?_col=name&_col=path&_sort=id")
+        assert status == 200, body
+        import csv
+        import io
+
+        rows = list(csv.reader(io.StringIO(body)))
+        names = [(r[1], r[2]) for r in rows[1:]]
+        assert names == [("'=HYPERLINK(\"https://evil.example\",\"x\")", "/a"), ("'-2+3", "/b"),
+                         ("plain", "'@c")]
+        assert rows[1][0] == "1"  # numbers are numbers
+    finally:
+        dashboard.stop(proc)

@@ -10,6 +10,10 @@
   the dashboard itself sends, its charts' queries (datasette-dashboards
   fetches ``cctracker.json?sql=<chart query>``), is let through exactly.
 - A ``Location`` that leaves this origin (``//evil.example/``) becomes ``/``.
+- CSV downloads: a cell a spreadsheet would run as a formula (``=HYPERLINK(...)``
+  in a prompt) gets a leading ``'``, as in ``cctracker export``. Datasette writes
+  the CSV itself, so the response is read back and rewritten (it is one page:
+  ``allow_csv_stream`` is off).
 """
 
 import functools
@@ -91,6 +95,35 @@ def same_origin(location):
     return location
 
 
+def _is_csv(scope):
+    if scope.get("path", "").endswith(".csv"):
+        return True
+    return b"_format=csv" in scope.get("query_string", b"")
+
+
+def _number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def neutralise_csv(body):
+    """The CSV ``body`` with formula cells prefixed by ``'`` (numbers such as -5 stay)."""
+    import csv
+    import io
+
+    from collector.export import csv_cell
+
+    text = body.decode("utf-8", "replace")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in csv.reader(io.StringIO(text, newline="")):
+        writer.writerow([cell if _number(cell) else csv_cell(cell) for cell in row])
+    return out.getvalue().encode("utf-8")
+
+
 async def _refuse(send, status, message):
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
@@ -108,10 +141,22 @@ def wrap(app, datasette, allow_sql):
             return await _refuse(send, 403, "cctracker: arbitrary SQL is off in the dashboard; turn it on with "
                                             "dashboard_sql = true in config.toml\n")
 
+        csv_held = {} if _is_csv(scope) else None
+
         async def checked_send(message):
             if message["type"] == "http.response.start":
                 message = dict(message, headers=[
-                    (k, same_origin(v) if k.lower() == b"location" else v) for k, v in message["headers"]])
+                    (k, same_origin(v) if k.lower() == b"location" else v) for k, v in message["headers"]
+                    if csv_held is None or k.lower() != b"content-length"])
+                if csv_held is not None:
+                    csv_held["start"], csv_held["body"] = message, []
+                    return
+            elif message["type"] == "http.response.body" and csv_held is not None and "start" in csv_held:
+                csv_held["body"].append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                await send(csv_held["start"])
+                message = {"type": "http.response.body", "body": neutralise_csv(b"".join(csv_held["body"]))}
             await send(message)
 
         return await app(scope, receive, checked_send)
