@@ -80,6 +80,8 @@ class Service:
         # Bind the API first: a busy port is reported before anything runs.
         self.api = Server(self.config, self.host, self.port, db_path=self.db_path).start()
         if self.with_dashboard:
+            # The kernel's parent-death signal follows the thread that starts the child:
+            # start() runs on serve's main thread, which lives as long as serve.
             self.dashboard = dashboard.start(self.db_path, self.host, self.dashboard_port,
                                              env={**os.environ, lifeline.PARENT_ENV: str(os.getpid())})
             lifeline.record(self.config.home, [self.dashboard.pid], self.db_path)

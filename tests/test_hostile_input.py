@@ -130,6 +130,14 @@ def test_health_is_503_while_the_drain_fails(home, api_server):
     body = r.json()
     assert body["status"] == "failing"
     assert body["drain"]["last_error"] == "CantOpenError: x" and body["drain"]["consecutive_failures"] == 3
+    # cctracker status says the same.
+    from click.testing import CliRunner
+
+    from collector.cli import cli
+
+    out = CliRunner().invoke(cli, ["status"]).output
+    assert "Drain: FAILING: CantOpenError: x" in out
+    assert "the drain is failing (3 run(s) in a row, last: CantOpenError: x)" in out
 
 
 # --- the hook -------------------------------------------------------------------------
