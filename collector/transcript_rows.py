@@ -123,8 +123,10 @@ def write_tool_calls(conn, batch, sessions, resolver, stats, held):
 def _git(conn, call, row_id, state, resolver, stats):
     command, output = call["git"]
     at = call.get("ended_at")
+    # A session the hooks recorded has its commits from the repository itself (the
+    # drain reads its history after the transaction): only its git operation is filled in.
     commit = transcript_git.record(
-        conn, session_id=state["id"], project_id=state.get("project_id"),
+        conn, session_id=state["id"], project_id=state.get("project_id") if state["owned"] else None,
         turn_id=resolver.turn(call["session"], call.get("agent_id"), call.get("started_at")),
         tool_call_id=row_id, command=command, output=output, at=at)
     if commit is not None:

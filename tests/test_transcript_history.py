@@ -425,3 +425,51 @@ def test_a_better_title_wins_whatever_order_the_lines_are_read_in(projects, home
     import_json(projects.parent)
     assert db.one(conn, "select title, title_source from sessions") == {
         "title": "auth: expired tokens", "title_source": "custom"}
+
+
+def test_a_hook_session_gets_its_commit_from_the_repository_not_a_second_short_one(tmp_path, home):
+    from collector import config as config_mod
+    from collector.drain import drain_once
+
+    repo = tmp_path / "acme"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "a.py").write_text("x = 1\n")
+    git(repo, "add", "a.py")
+    when = "2026-03-02T10:00:11+00:00"
+    git(repo, "commit", "-q", "-m", "Add a", GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
+    sha = git(repo, "rev-parse", "HEAD").strip()
+    output = "[main %s] Add a\n 1 file changed, 1 insertion(+)" % sha[:7]
+    command = "git commit -m 'Add a'"
+    lines = [
+        prompt("u1", "2026-03-02T10:00:00.000Z", "commit a.py"),
+        reply("a1", "2026-03-02T10:00:10.000Z", None, blocks=[
+            {"type": "tool_use", "id": "toolu_c", "name": "Bash", "input": {"command": command}}]),
+        prompt("r1", "2026-03-02T10:00:12.000Z", [
+            {"type": "tool_result", "tool_use_id": "toolu_c", "content": output}],
+            toolUseResult={"stdout": output, "stderr": "", "interrupted": False, "isImage": False}),
+        reply("a2", "2026-03-02T10:00:15.000Z", "Done.", "msg_2", "req_2"),
+    ]
+    for line in lines:
+        line["cwd"] = str(repo)
+    path = write(tmp_path / "t" / (SESSION + ".jsonl"), lines)
+
+    def fire(name, at, **fields):
+        from replay import run_hook
+
+        payload = {"session_id": SESSION, "cwd": str(repo), "transcript_path": str(path),
+                   "hook_event_name": name, **fields}
+        assert run_hook(payload, home, at=at).returncode == 0
+
+    fire("SessionStart", "2026-03-02T09:59:59Z", source="startup")
+    fire("UserPromptSubmit", "2026-03-02T10:00:00Z", prompt="commit a.py")
+    fire("PreToolUse", "2026-03-02T10:00:10Z", tool_name="Bash", tool_use_id="toolu_c",
+         tool_input={"command": command})
+    fire("PostToolUse", "2026-03-02T10:00:12Z", tool_name="Bash", tool_use_id="toolu_c",
+         tool_input={"command": command}, tool_response={"stdout": output, "stderr": ""})
+    fire("Stop", "2026-03-02T10:00:15Z")
+    config = config_mod.load()
+    conn = db.connect(config.db_path)
+    drain_once(conn, config)
+    assert [r[0] for r in conn.execute("select sha from commits")] == [sha]
+    assert db.scalar(conn, "select count(*) from git_operations where operation = 'commit'") == 1
