@@ -279,3 +279,36 @@ def test_full_disk_bad_input_is_counted_once(home):
     assert kept_errors(home) == []  # no empty or cut file
     lost = unsaved.read(spool.spool_dir(str(home)))
     assert lost["count"] == 1 and "could not keep bad input" in lost["reason"]
+
+
+# --- the hook's check, as a property ----------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_text = st.text(alphabet=st.sampled_from('ab"\\{}[],:' + "\u00e9"), max_size=12)
+_json = st.recursive(st.none() | st.booleans() | st.integers(-9, 9) | _text,
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_text, inner, max_size=3),
+                     max_leaves=10)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
+@given(st.dictionaries(_text, _json, max_size=4), st.text(alphabet=st.sampled_from('"\\{}[],:ti d'), max_size=12))
+def test_check_lets_through_only_text_that_cannot_add_spool_fields(obj, tail):
+    import cctracker_client
+
+    whole = json.dumps(obj, ensure_ascii=False).encode()
+    assert cctracker_client.check(whole) is None  # every JSON object passes
+    # Whatever is spliced after (or instead of) its end, a text the check lets through
+    # makes a spool line whose fields are ours, or a line the drain refuses whole.
+    for raw in (whole[:-1] + tail.encode() + b"}", whole + tail.encode() + b"}"):
+        if cctracker_client.check(raw) is not None:
+            continue
+        line = spool.make_line(raw, "2026-03-02T09:00:00.000000Z", event_id="e" * 32)
+        try:
+            parsed = spool_read.parse_line(line)
+        except ValueError:
+            continue  # invalid JSON: one bad line, kept under errors/
+        assert (parsed.id, parsed.received, parsed.version, parsed.cut) == (
+            "e" * 32, "2026-03-02T09:00:00.000000Z", 1, None)
+        assert parsed.payload == json.loads(raw)
