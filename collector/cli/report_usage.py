@@ -112,7 +112,9 @@ def _run(period, since, until, project, breakdown, as_json, start_of_week, agent
     if period == "session":
         prefixes = sessionref.shorts(r[0] for r in conn.execute("select session_uuid from sessions"))
         for e in data["sessions"]:
-            e["label"] = prefixes.get(e["sessionId"], e["sessionId"] or "?")
+            # The reference to type, then the session's title (cut to the column's width).
+            e["label"] = prefixes.get(e["sessionId"], e["sessionId"] or "?") + (
+                " " + " ".join(e["title"].split()) if e.get("title") else "")
     if as_json:
         for e in data[usage.LIST_NAME[period]]:
             e.pop("label", None)
