@@ -25,7 +25,8 @@ from .export import parse_date, resolve_projects
 #: Rows without a session that still carry a time: removed by ``--before``
 #: and retention when older than the cutoff (and not tied to a kept session).
 ORPHAN_TIMES = {"commits": "committed_at", "token_usage": "at", "drain_errors": "at",
-                "raw_events": "received_at"}
+                "raw_events": "received_at", "rate_limit_observations": "observed_at",
+                "statusline_latest": "at"}
 
 @dataclasses.dataclass
 class Selection:

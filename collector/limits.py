@@ -180,9 +180,10 @@ def refresh_blocks(conn, since=None):
 class Refresher:
     """Keeps ``usage_blocks`` and the summary file current; called after every drain.
 
-    Cheap when nothing changed: two ``max(id)`` lookups. The summary is also
-    rewritten every ``SUMMARY_EVERY_SECONDS`` (today's date and the observed
-    figures' age move on their own).
+    Cheap when nothing changed: two ``max(id)`` lookups. Every
+    ``SUMMARY_EVERY_SECONDS`` the summary is rewritten anyway (today's date and
+    the observed figures' age move on their own) and the rows are counted, so
+    usage removed by ``forget`` or retention rebuilds the blocks too.
     """
 
     SUMMARY_EVERY_SECONDS = 60.0
@@ -191,6 +192,7 @@ class Refresher:
         self.config = config
         self.usage_id = None      # max(token_usage.id) when blocks were last computed
         self.event_id = None      # max(raw_events.id) when the summary was last written
+        self.count = None         # count(token_usage) then: rows forgotten show up as a drop
         self.written = 0.0
 
     def __call__(self, conn, now=None):
@@ -198,17 +200,25 @@ class Refresher:
 
         usage_id = db.scalar(conn, "select coalesce(max(id), 0) from token_usage")
         event_id = db.scalar(conn, "select coalesce(max(id), 0) from raw_events")
-        changed = usage_id != self.usage_id
+        periodic = time.monotonic() - self.written > self.SUMMARY_EVERY_SECONDS
+        known = self.usage_id if self.usage_id is not None else 0
+        new_rows = db.scalar(conn, "select count(*) from token_usage where id > ?", (known,))
+        count = db.scalar(conn, "select count(*) from token_usage") if periodic or self.count is None else None
+        # Rows gone (forget, retention) show as a lower top id or, at the periodic count, fewer rows.
+        full = self.usage_id is None or usage_id < self.usage_id or (
+            count is not None and count != self.count + new_rows)
+        changed = full or new_rows > 0
         if changed:
             since = None
-            if self.usage_id is not None:
+            if not full:
                 since = db.scalar(conn, "select max(start_time) from usage_blocks where is_gap = 0")
-                oldest_new = db.scalar(conn, "select min(at) from token_usage where id > ?", (self.usage_id,))
+                oldest_new = db.scalar(conn, "select min(at) from token_usage where id > ?", (known,))
                 if since and oldest_new and oldest_new < since:
                     since = None  # older usage arrived (an import): rebuild everything
             refresh_blocks(conn, since)
             self.usage_id = usage_id
-        if changed or event_id != self.event_id or time.monotonic() - self.written > self.SUMMARY_EVERY_SECONDS:
+            self.count = count if count is not None else self.count + new_rows
+        if changed or event_id != self.event_id or periodic:
             write_summary(conn, self.config, now)
             self.event_id = event_id
             self.written = time.monotonic()

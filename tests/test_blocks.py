@@ -167,6 +167,12 @@ def test_usage_blocks_table_follows_new_and_older_usage(imported, tmp_path, home
     refresher(conn)
     first = conn.execute("select start_time, entries from usage_blocks order by start_time limit 2").fetchall()
     assert first == [("2025-01-01T08:00:00.000000Z", 1), ("2025-01-01T13:30:00.000000Z", 0)]
+    with conn:  # forget (or retention) takes rows away and adds none: seen at the next periodic count
+        conn.execute("delete from token_usage where at < '2025-09-04'")
+    refresher.written = 0.0
+    refresher(conn)
+    first = conn.execute("select start_time from usage_blocks order by start_time limit 1").fetchone()
+    assert first == ("2025-09-07T09:00:00.000000Z",)
     conn.close()
 
 
