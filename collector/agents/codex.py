@@ -31,6 +31,8 @@ from .common import CODEX, add_typed
 IDE_REQUEST = "## My request for Codex:"
 EXIT_PATTERNS = (re.compile(r"^Exit code: (-?\d+)", re.M), re.compile(r"^Process exited with code (-?\d+)", re.M))
 ERROR_CHARS = 2000
+#: The line types that carry state a later read needs: the thread, the model, the running total.
+STATE_MARKERS = (b'"session_meta"', b'"turn_context"', b'"token_count"')
 USAGE_FIELDS = ("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_output_tokens",
                 "total_tokens")
 
@@ -58,6 +60,8 @@ class CodexParser(Parser):
             self.lineno += 1
             if emit:
                 batch.lines += 1
+            elif not any(marker in raw for marker in STATE_MARKERS):
+                continue  # read for state only: most lines (replies, tool output) carry none
             try:
                 obj = orjson.loads(raw)
             except orjson.JSONDecodeError:
