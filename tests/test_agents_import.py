@@ -62,6 +62,12 @@ def test_import_both_agents_and_report_their_days(home):
             codex["totalTokens"]) == (1692546, 32389760, 156921, 0, 34239227)
     assert codex["inputTokens"] + codex["cacheReadTokens"] == 34082306  # Codex's own input count
     assert codex["modelsUsed"] == ["gpt-5.3-codex"]
+    # Priced by the dated table like any model: uncached input, output (reasoning inside) and
+    # cached input at their own prices, no cache write.
+    price = query(home, "select input_per_mtok, output_per_mtok, cache_read_per_mtok from model_prices"
+                        " where match = 'gpt-5.3-codex'")[0]
+    assert codex["totalCost"] == pytest.approx(
+        (1692546 * price[0] + 156921 * price[1] + 32389760 * price[2]) / 1e6, abs=1e-6)
     assert daily("gemini", "2026-04-23")["totalTokens"] == 206879
     assert daily("gemini", "2026-04-23")["modelsUsed"] == ["gemini-3-flash-preview", "gemini-3.1-pro-preview"]
     # The time report splits the same way.
