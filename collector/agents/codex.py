@@ -20,6 +20,8 @@ Reading resumes at a byte offset: the lines before it are read again for
 state only (model, running total, replay), nothing from them is emitted.
 """
 
+import hashlib
+import os
 import re
 
 import orjson
@@ -43,6 +45,9 @@ class CodexParser(Parser):
     def __init__(self, path=None, offset=0):
         super().__init__(None, offset=offset)
         self.path = path
+        # Message ids are the line's place in its file, and the file's name tells files apart
+        # (a thread resumed into another file, say); the same file archived keeps its name.
+        self.tag = hashlib.sha1(os.path.basename(path or "").encode()).hexdigest()[:8]
         self.uuid = None
         self.model = None
         self.previous = None      # the last running total_token_usage seen
@@ -175,7 +180,7 @@ class CodexParser(Parser):
                 head, request = text.split(IDE_REQUEST, 1)
                 if request.strip():
                     context, text = head.strip() or None, request.strip()
-            uid = "cx:%s:%d" % (self.uuid, self.lineno)
+            uid = "cx:%s:%s:%d" % (self.uuid, self.tag, self.lineno)
             typed = add_typed(self.batch, self.uuid, uid, text, at, context=context)
             if typed:
                 self.info.setdefault("first_input", typed)  # the session's title when it has none
@@ -218,7 +223,7 @@ class CodexParser(Parser):
         kind = payload.get("type")
         batch = self.batch
         self.touch(at)
-        base = "cx:%s:%d:" % (self.uuid, self.lineno)
+        base = "cx:%s:%s:%d:" % (self.uuid, self.tag, self.lineno)
         if kind == "message" and payload.get("role") == "assistant":
             for index, block in enumerate(payload.get("content") or ()):
                 if isinstance(block, dict) and block.get("type") == "output_text":
