@@ -36,6 +36,15 @@ def test_overview_splits_by_agent(browser, agents_server):  # noqa: F811
     # codex: 12 sessions, 61 prompts ... 50,709,472 tokens (the advance of its running totals).
     assert "codex1261" in text and "50709472" in text
     assert "gemini44" in text and str(473586 + 397943 + 97289 + 206879) in text
+    # One cost: what `cctracker report agent` says (the same dated prices, the same rule).
+    from collector.analytics import filters, usage
+
+    conn = db.connect(agents_server["db"])
+    try:
+        costs = {a["agent"]: a["totalCost"] for a in usage.report(conn, filters.Filters(), "agent")["agents"]}
+    finally:
+        conn.close()
+    assert costs["codex"] > 0 and "%.2f" % costs["codex"] in text and "%.2f" % costs["gemini"] in text
     filtered, _ = _visit(browser, agents_server, "/-/dashboards/overview?date_from=2026-04-23&date_to=2026-04-23",
                          "overview-agents-day")
     (day,) = [c for c in filtered if c["id"] == "chart-by_agent"]
