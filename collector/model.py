@@ -29,12 +29,13 @@ that says so (``apply(..., reported=True)``), never from a hook payload.
 
 from . import store
 from .agents import events as agent_events
+from .model_records import RecordEvents
 from .model_tools import CONTEXT_CHARS, ToolEvents, _text
 from .timeutil import seconds_between
 from .transcript_lines import classify_typed_prompt, title_from_prompt
 
 
-class Model(ToolEvents):
+class Model(RecordEvents, ToolEvents):
     """Applies hook events to the database inside the caller's transaction.
 
     Payloads arrive already cleaned by the privacy rules (secrets redacted,

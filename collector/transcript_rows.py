@@ -1,9 +1,10 @@
 """The row writers behind :func:`collector.transcript_store.write_batch`.
 
-Tool calls (with their file operations), subagents, messages and token usage
-of a prepared batch, each keyed so a re-read or a hook copy is never counted
+Tool calls (stored by the session model, :mod:`collector.model_records`;
+their file and git operations here), subagents, messages and token usage of
+a prepared batch, each keyed so a re-read or a hook copy is never counted
 twice, plus :class:`Pending`, which holds the bulk rows for one write. Split
-from ``transcript_store`` (sessions, turns, offsets and the order of the
+from ``transcript_store`` (sessions, offsets and the order of the
 writes stay there) so each module stays short. No transcript format knowledge
 here: the records arrive already parsed and prepared.
 """
@@ -41,37 +42,10 @@ class Pending:
         return new
 
 
-# Not UPSERTs: SQLite would apply an UPSERT's conflict policy to the
-# ``insert or ignore`` inside the search triggers (m002), which then fail.
-TOOL_INSERT = (
-    "insert or ignore into tool_calls (session_id, turn_id, agent_id, tool_use_id, tool_name,"
-    " mcp_server, mcp_tool, started_at, ended_at, duration_ms, status, error, summary, input, source)"
-    " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'transcript') returning id, tool_use_id"
-)
-
-# A call the hooks (or an earlier read) stored: fill in only what it lacks.
-TOOL_FILL = (
-    "update tool_calls set turn_id = coalesce(turn_id, ?2), agent_id = coalesce(agent_id, ?3),"
-    " started_at = coalesce(started_at, ?4), ended_at = coalesce(ended_at, ?5),"
-    " duration_ms = coalesce(duration_ms, ?6),"
-    " status = case when status = 'pending' and ?7 != 'pending' then ?7 else status end,"
-    " error = coalesce(error, ?8), summary = coalesce(summary, ?9), input = coalesce(input, ?10)"
-    " where id = ?1 and (turn_id is null and ?2 is not null or agent_id is null and ?3 is not null"
-    " or started_at is null and ?4 is not null or ended_at is null and ?5 is not null"
-    " or duration_ms is null and ?6 is not null or status = 'pending' and ?7 != 'pending'"
-    " or error is null and ?8 is not null or summary is null and ?9 is not null"
-    " or input is null and ?10 is not null)"
-)
-
-RESULT_UPDATE = (
-    "update tool_calls set ended_at = coalesce(ended_at, ?),"
-    " duration_ms = coalesce(duration_ms, max(0, round((julianday(?) - julianday(started_at)) * 86400000))),"
-    " status = case when status = 'pending' then ? else status end, error = coalesce(error, ?)"
-    " where session_id = ? and tool_use_id = ? returning id, tool_name, input"
-)
-
-
-def write_tool_calls(conn, batch, sessions, resolver, stats, held):
+def write_tool_calls(model, batch, sessions, resolver, stats, held):
+    """The batch's tool calls, through the session model (which owns tool_calls), then their
+    git and file operations."""
+    conn = model.conn
     rows = []
     late = []  # results whose call was read in an earlier pass
     for tool_use_id, call in batch.tool_calls.items():
@@ -83,18 +57,7 @@ def write_tool_calls(conn, batch, sessions, resolver, stats, held):
             late.append((tool_use_id, call, state))
             continue
         rows.append((state["id"], resolver.turn(call["session"], row[0], row[5])) + row)
-    ids = {}
-    if rows:
-        for row_id, tool_use_id in conn.executemany(TOOL_INSERT, rows):
-            ids[tool_use_id] = row_id
-        for row in rows:
-            if row[3] in ids:
-                continue
-            found = conn.execute("select id from tool_calls where session_id = ? and tool_use_id = ?",
-                                 (row[0], row[3])).fetchone()
-            ids[row[3]] = found[0]
-            conn.execute(TOOL_FILL, (found[0], row[1], row[2], row[7], row[8], row[9], row[10],
-                                     row[11], row[12], row[13]))
+    ids = model.record_tool_calls(rows)
     stats["tool_calls"] += len(rows)
     for tool_use_id, row_id in ids.items():
         call = batch.tool_calls[tool_use_id]
@@ -108,17 +71,17 @@ def write_tool_calls(conn, batch, sessions, resolver, stats, held):
             for path, operation, added, removed in call["files"]:
                 files.append((row_id, session_id, path, operation, added, removed, at))
     for tool_use_id, call, state in late:
-        found = conn.execute(RESULT_UPDATE, (
-            call.get("ended_at"), call.get("ended_at"), call.get("status"), call.get("error"),
-            state["id"], tool_use_id)).fetchall()
-        if not found:
+        found = model.complete_tool_call(state["id"], tool_use_id, call.get("ended_at"),
+                                         call.get("status"), call.get("error"))
+        if found is None:
             stats["skipped"]["orphan_tool_result"] = stats["skipped"].get("orphan_tool_result", 0) + 1
             continue
-        row_id, name, raw_input = found[0]
+        row_id, name, raw_input = found
         stats["tool_calls"] += 1
         if call.get("status") == "ok" and name in FILE_TOOLS and raw_input:
             _file_rows(files, row_id, state["id"], name, orjson.loads(raw_input),
                        call.get("response"), call.get("ended_at"))
+
 
 def _git(conn, call, row_id, state, resolver, stats):
     command, output = call["git"]

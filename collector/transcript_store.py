@@ -11,9 +11,11 @@ keeps its hook values and turns (transcript rows attach to them by time); a
 session only known from its transcript (``source='import'``) gets its turns
 from the real prompts. Tool calls are keyed by ``(session, tool_use_id)`` and
 token usage by ``(message.id, requestId)``, so nothing is counted twice.
-This module owns offsets, sessions, turns and the order of the writes; the
-row writers for tool calls, subagents, messages and usage are in
-:mod:`collector.transcript_rows`.
+This module owns offsets, sessions and the order of the writes; turns and
+tool calls are written by the one session model
+(:class:`collector.model.Model`, its transcript operations in
+:mod:`collector.model_records`); the row writers for subagents, messages
+and usage are in :mod:`collector.transcript_rows`.
 """
 
 import bisect
@@ -25,7 +27,8 @@ from datetime import datetime, timedelta
 from cctracker_client.spool import format_time
 
 from . import archive, store, transcript_time, transcripts
-from .agents import events as agent_events
+from .config import Config
+from .model import Model
 from .privacy import Privacy
 from .transcript_prepare import prepare, read_file
 # ``Pending`` is also used as ``transcript_store.Pending`` by the importer.
@@ -135,6 +138,9 @@ def write_batch(conn, batch, stats, *, path=None, is_agent_file=False,
     """
     privacy = privacy or Privacy(None)
     prepare(batch, privacy)
+    # Turns and tool calls are written by the one session model (collector/model_records.py).
+    model = Model(conn, config if hasattr(config, "think_threshold_seconds") else Config(home=""),
+                  source="transcript")
     sessions = {}
     for uuid, info in batch.sessions.items():
         if privacy.excluded(info.get("cwd")):
@@ -143,17 +149,17 @@ def write_batch(conn, batch, stats, *, path=None, is_agent_file=False,
         sessions[uuid] = _session(conn, uuid, info, path, is_agent_file, idle_minutes, stats)
     for uuid, state in sessions.items():
         if state["owned"]:
-            state["new_turns"] = _turns(conn, state, batch, uuid, stats)
+            state["new_turns"] = _turns(model, state, batch, uuid, stats)
         state["turns"] = [tuple(r) for r in conn.execute(
             "select started_at, id from turns where session_id = ? order by started_at, id",
             (state["id"],))]
         state["starts"] = [t[0] for t in state["turns"]]
     resolver = _TurnResolver(conn, sessions, batch)
     held = Pending() if pending is None else pending
-    write_tool_calls(conn, batch, sessions, resolver, stats, held)
+    write_tool_calls(model, batch, sessions, resolver, stats, held)
     hooked = [s["id"] for u, s in sessions.items() if not s["owned"] and batch.sessions[u].get("agent")]
-    if hooked:  # Gemini's hooks send no call id: fold their calls into the file's (collector/agents)
-        agent_events.merge_hook_calls(conn, hooked)
+    if hooked:  # Gemini's hooks send no call id: fold their calls into the file's
+        model.merge_hook_calls(hooked)
     write_agents(conn, batch, sessions, resolver, path if is_agent_file else None, stats)
     write_messages(conn, batch, sessions, resolver, stats, held)
     write_usage(batch, sessions, stats, held)
@@ -234,50 +240,12 @@ def _title(info):
     return (transcripts.title_from_prompt(first), "prompt") if first else (None, None)
 
 
-def _turns(conn, state, batch, uuid, stats):
-    """Turns of an imported session: one per real prompt, extended by later lines."""
-    session_id = state["id"]
-    last = conn.execute("select id, ended_at, end_kind from turns where session_id = ?"
-                        " order by seq desc limit 1", (session_id,)).fetchone()
-    tail = batch.tail.get(uuid)
-    if last and tail:
-        _extend(conn, last[0], tail)
-    seq = conn.execute("select coalesce(max(seq), 0) from turns where session_id = ?",
-                       (session_id,)).fetchone()[0]
-    previous = last[0] if last else None
-    added = 0
-    for turn in batch.turns:
-        if turn["session"] != uuid or not turn["started_at"] or turn.get("pending"):
-            continue
-        if conn.execute("select 1 from turns where session_id = ? and started_at = ?",
-                        (session_id, turn["started_at"])).fetchone():
-            continue  # this prompt was read before (file re-read or copied by a resume)
-        if previous is not None:
-            conn.execute("update turns set end_kind = coalesce(end_kind, 'stop') where id = ?",
-                         (previous,))
-        seq += 1
-        conn.execute(
-            "insert into turns (session_id, seq, started_at, ended_at, end_kind, working_seconds)"
-            " values (?, ?, ?, ?, ?, round((julianday(?) - julianday(?)) * 86400, 3))",
-            (session_id, seq, turn["started_at"], turn["ended_at"], turn["end_kind"],
-             turn["ended_at"], turn["started_at"]))
-        previous = conn.last_insert_rowid()
-        stats["turns"] += 1
-        added += 1
-    if previous is not None and state["ended"]:
-        conn.execute("update turns set end_kind = coalesce(end_kind, 'stop') where id = ?",
-                     (previous,))
+def _turns(model, state, batch, uuid, stats):
+    """Turns of an imported session: one per real prompt, extended by later lines (the model writes them)."""
+    turns = [t for t in batch.turns if t["session"] == uuid and t["started_at"] and not t.get("pending")]
+    added = model.record_turns(state["id"], turns, tail=batch.tail.get(uuid), ended=state["ended"])
+    stats["turns"] += added
     return added
-
-
-def _extend(conn, turn_id, tail):
-    conn.execute(
-        "update turns set ended_at = max(coalesce(ended_at, ?), ?),"
-        " end_kind = case when end_kind = 'interrupted' then end_kind else ? end,"
-        " working_seconds = round((julianday(max(coalesce(ended_at, ?), ?))"
-        " - julianday(started_at)) * 86400, 3) where id = ?",
-        (tail["ended_at"], tail["ended_at"], tail["end_kind"], tail["ended_at"],
-         tail["ended_at"], turn_id))
 
 
 class _TurnResolver:

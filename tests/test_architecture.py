@@ -102,13 +102,8 @@ def test_the_cycle_finder_finds_a_cycle():
 _WRITE = re.compile(r"\b(?:insert(?:\s+or\s+\w+)?\s+into|update|replace\s+into)\s+(turns|waits|tool_calls)\b",
                     re.IGNORECASE)
 
-#: The one session model.
-MODEL = {"collector/model.py", "collector/model_tools.py"}
-
-#: Writers still outside the model: the transcript reader stores the turns and tool calls
-#: it reads in bulk, and the Gemini reader merges a hook's copy of a call into the
-#: transcript's (issue #13 item 2 for transcripts, not done yet). Nothing may join them.
-NOT_YET_EVENTS = {"collector/transcript_store.py", "collector/transcript_rows.py", "collector/agents/events.py"}
+#: The one session model: hook events (model, model_tools) and transcript records (model_records).
+MODEL = {"collector/model.py", "collector/model_tools.py", "collector/model_records.py"}
 
 
 def _writers():
@@ -124,9 +119,10 @@ def _writers():
 
 def test_no_module_outside_the_model_writes_turns_waits_or_tool_calls():
     writers = _writers()
-    assert set(writers) - NOT_YET_EVENTS == MODEL, writers
+    assert set(writers) == MODEL, writers
     assert writers["collector/model.py"] >= {"turns", "waits"}
     assert "tool_calls" in writers["collector/model_tools.py"]
+    assert writers["collector/model_records.py"] == {"turns", "tool_calls"}
     assert _WRITE.findall("insert or ignore into tool_calls (a) values (1)") == ["tool_calls"]
     assert _WRITE.findall("update turns set x = 1") == ["turns"]
 

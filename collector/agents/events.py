@@ -20,8 +20,9 @@ Notification   Notification          ``ToolPermission`` opens a permission wait
 =============  ====================  ==========================================
 
 Gemini's hook calls carry no tool call id, so the chat file's calls (which
-have one) would be stored a second time: :func:`merge_hook_calls` folds each
-hook call into the chat file's call of the same tool at the same moment.
+have one) would be stored a second time: the session model's
+``merge_hook_calls`` (:mod:`collector.model_records`) folds each hook call
+into the chat file's call of the same tool at the same moment.
 """
 
 from .common import GEMINI
@@ -33,9 +34,6 @@ GEMINI_EVENTS = {
     "AfterAgent": "Stop", "BeforeTool": "PreToolUse", "AfterTool": "PostToolUse",
     "PreCompress": "PreCompact", "Notification": "Notification",
 }
-
-#: A hook call and the chat file's record of it start this close (the hook fires first).
-MERGE_SECONDS = 10
 
 
 def agent_of(payload):
@@ -65,40 +63,3 @@ def normalize(payload):
     if mapped == "Notification" and p.get("notification_type") == "ToolPermission":
         p["notification_type"] = "permission_prompt"
     return p
-
-
-def merge_hook_calls(conn, session_ids):
-    """Fold Gemini hook calls (no id) into the chat file's call of the same tool and moment.
-
-    The chat file's row stays (it has the id, the input and the turn); it takes
-    the hook's timing when it has none. Returns how many hook rows were folded.
-    """
-    merged = 0
-    for session_id in session_ids:
-        rows = conn.execute(
-            "select h.id, (select t.id from tool_calls t where t.session_id = h.session_id"
-            "   and t.source = 'transcript' and t.tool_name = h.tool_name"
-            "   and abs(julianday(t.started_at) - julianday(h.started_at)) * 86400 <= ?"
-            "   and not exists (select 1 from tool_calls o where o.id != h.id and o.session_id = h.session_id"
-            "     and o.source = 'hook' and o.tool_use_id = t.tool_use_id)"
-            "   order by abs(julianday(t.started_at) - julianday(h.started_at)) limit 1)"
-            " from tool_calls h join sessions s on s.id = h.session_id"
-            " where h.session_id = ? and s.agent = ? and h.source = 'hook' and h.tool_use_id is null",
-            (MERGE_SECONDS, session_id, GEMINI)).fetchall()
-        for hook_id, transcript_id in rows:
-            if transcript_id is None:
-                continue
-            conn.execute(
-                "update tool_calls set ended_at = coalesce(ended_at, (select ended_at from tool_calls"
-                " where id = ?1)), duration_ms = coalesce(duration_ms, (select duration_ms from tool_calls"
-                " where id = ?1)) where id = ?2", (hook_id, transcript_id))
-            conn.execute("update file_operations set tool_call_id = ? where tool_call_id = ?"
-                         " and path not in (select path from file_operations where tool_call_id = ?)",
-                         (transcript_id, hook_id, transcript_id))
-            conn.execute("delete from file_operations where tool_call_id = ?", (hook_id,))
-            conn.execute("update or ignore git_operations set tool_call_id = ? where tool_call_id = ?",
-                         (transcript_id, hook_id))
-            conn.execute("delete from git_operations where tool_call_id = ?", (hook_id,))
-            conn.execute("delete from tool_calls where id = ?", (hook_id,))
-            merged += 1
-    return merged
