@@ -25,6 +25,8 @@ three *reported* events hooks never send: ``WaitingStart`` / ``WaitingEnd``
 (the user's wait, as a client measured it) and ``GitOperation``. Reported
 events (and a reported call's own ``files``) are only taken from a caller
 that says so (``apply(..., reported=True)``), never from a hook payload.
+Transcripts, read in bulk with each line's own time, go through this model's
+record operations (:class:`collector.model_records.RecordEvents`).
 """
 
 from . import store
