@@ -63,4 +63,10 @@ def serve(host, port, dashboard_port, demo, no_dashboard, no_import):
     except (CCTrackerError, DashboardError) as e:
         service.stop()
         fail(str(e))
+    except KeyboardInterrupt:
+        # Ctrl-C while still starting: stop what runs, as after it (not click's "Aborted!").
+        click.echo("Stopping...")
+        service.stop()
+        click.echo("Stopped.")
+        return
     service.wait()
