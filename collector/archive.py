@@ -22,6 +22,7 @@ import apsw
 import orjson
 
 from . import redact
+from .privacy import Privacy
 from .transcript_lines import path_hints
 from .transcripts import KNOWN_TYPES
 
@@ -74,6 +75,9 @@ def connect(path, readonly=False):
     conn.setbusytimeout(10000)
     if not readonly:
         conn.execute("pragma journal_mode=wal")
+        # As the main database (db.py): in WAL mode a commit is durable at the next
+        # checkpoint, not fsynced on its own; an import commits the archive once per file.
+        conn.execute("pragma synchronous=normal")
         conn.execute(_SCHEMA)
         for suffix in ("-wal", "-shm"):  # they hold the same text as the file
             try:
@@ -150,6 +154,9 @@ def _describe(batch):
     return cwd, first, last
 
 
+#: ``read.archived`` of a Claude Code read whose chunk is to be packed where it is stored.
+LATER = "later"
+
 #: One writing connection per archive file and process (an import stores
 #: thousands of reads; opening the file for each would cost more than the write).
 _writers = {}
@@ -173,11 +180,12 @@ def pack(read, privacy):
     return (len(lines), zlib.compress(b"\n".join(lines), LEVEL)) if lines else None
 
 
-def keep(main_conn, read, session_uuid, agent_id, config=None, backfill=False):
+def keep(main_conn, read, session_uuid, agent_id, config=None, backfill=False, privacy=None):
     """Archive the lines a transcript read stored (``read.offset`` .. ``read.new_offset``).
 
     Uses the chunk the reader packed (``read.archived``: False for another
-    agent's file) or makes it here. Keyed by file and start offset, so a read
+    agent's file) or makes it here (``LATER``: the import's worker process
+    only parses, and the process that stores the read packs it, with ``privacy``). Keyed by file and start offset, so a read
     stored twice (a retried transaction, the drain and an import racing)
     writes the same chunk once; a file read again from 0 (replaced) replaces
     its chunks. Never raises: losing an archive chunk must not lose the import.
@@ -189,6 +197,8 @@ def keep(main_conn, read, session_uuid, agent_id, config=None, backfill=False):
     if path is None or packed is False:
         return 0
     try:
+        if packed == LATER:
+            packed = pack(read, privacy or Privacy(config))
         if packed is None:
             lines = [redact_line(r) for r in read_span(read.path, read.offset, read.new_offset)]
             if not lines or not _is_claude(lines):

@@ -26,8 +26,9 @@ GROUP_BYTES = 64 * 1024 * 1024
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 
 #: Files read ahead of the writer, at most: bounds the tmp space the parsed
-#: batches waiting to be written take.
-AHEAD_BYTES = 48 * 1024 * 1024
+#: batches waiting to be written take, and how late the split of the archive's
+#: work between the two processes (see ``_reads_ahead``) follows their pace.
+AHEAD_BYTES = 8 * 1024 * 1024
 AHEAD_FILES = 512
 
 #: The importer reads a file itself when the worker's next result is this
@@ -110,17 +111,23 @@ def _reads_ahead(pending, privacy):
     queued = collections.deque()    # indexes given to the worker, in order
     here = {}                       # index -> Read made here while the worker was behind
     ahead = 0
+    # Who packs the transcript archive's chunks (redact each line, compress: about
+    # as much work as the parse): the worker while it keeps ahead of the importer,
+    # the importer (when it stores the read) while it has to wait for the worker.
+    # Without this the importer waited half the import for a worker doing both.
+    pack_there = True
     try:
         for i in range(len(items)):
             # Small tasks, at most AHEAD_FILES in flight: the worker's input pipe never fills.
             while sent < len(items) and (sent <= i or (ahead < AHEAD_BYTES and len(queued) < AHEAD_FILES)):
-                worker.submit(items[sent][:2])
+                worker.submit(items[sent][:2] + (pack_there,))
                 queued.append(sent)
                 ahead += items[sent][2]
                 sent += 1
             if i in here:
                 yield here.pop(i)
                 continue
+            pack_there = worker.ready(0)
             while sent < len(items) and not worker.ready(STEAL_AFTER_SECONDS):
                 # The worker is behind (it is starting, or on a large file): read the
                 # next file here instead of waiting; it is stored in its turn.
@@ -136,11 +143,13 @@ def _reads_ahead(pending, privacy):
 
 
 def reader(privacy):
-    """The worker's side: task ``(path, offset)`` -> the file's :class:`transcript_prepare.Read`."""
+    """The worker's side: task ``(path, offset, pack the archive's chunk)`` -> the
+    file's :class:`transcript_prepare.Read`."""
     def read(task):
-        path, offset = task
+        path, offset, pack_archive = task
         try:
-            return transcript_store.read_file(path, offset, privacy=privacy, final=True)
+            return transcript_store.read_file(path, offset, privacy=privacy, final=True,
+                                              pack_archive=pack_archive)
         except Exception as e:  # noqa: BLE001 - raised again in the importer, naming the file
             raise RuntimeError("reading %s: %s: %s" % (path, type(e).__name__, e)) from None
     return read

@@ -48,13 +48,16 @@ class Read:
         self.new_offset = known
 
 
-def read_file(path, offset, *, session_uuid=None, agent_id=None, privacy=None, final=None):
+def read_file(path, offset, *, session_uuid=None, agent_id=None, privacy=None, final=None,
+              pack_archive=True):
     """Parse and prepare ``path`` from ``offset``: a :class:`Read` (no database used).
 
     ``final``: read an unterminated last line that is a whole JSON object
     (see :func:`transcript_lines.read_lines`). ``cctracker import`` says so;
     otherwise (live tailing) only once the file has been still for
     STILL_SECONDS: Claude Code writes a line and its newline together.
+    ``pack_archive=False`` leaves the archive's chunk to whoever stores the read
+    (``read.archived = archive.LATER``): the import's worker process does so.
     """
     read = Read(path, offset, session_uuid, agent_id)
     stats = read.stats
@@ -89,8 +92,13 @@ def read_file(path, offset, *, session_uuid=None, agent_id=None, privacy=None, f
         stats["pending_bytes"] = st.st_size - new_offset
     prepare(batch, privacy or Privacy(None))
     read.batch, read.new_offset = batch, new_offset
-    # The transcript archive's chunk (redacted, compressed), made here beside the parse.
-    read.archived = archive.pack(read, privacy or Privacy(None)) if parsed is None else False
+    # The transcript archive's chunk (redacted, compressed): here beside the parse, or later.
+    if parsed is not None:
+        read.archived = False  # another agent's file: Claude Code cannot resume it
+    elif pack_archive:
+        read.archived = archive.pack(read, privacy or Privacy(None))
+    else:
+        read.archived = archive.LATER
     return read
 
 

@@ -91,7 +91,8 @@ def store_read(conn, read, *, config=None, privacy=None, pending=None):
                 privacy=privacy or Privacy(config), pending=pending, config=config)
     first_session = next(iter(batch.sessions), None)
     if not stats["skipped"].get("excluded_project"):
-        archive.keep(conn, read, session_uuid or first_session, agent_id or hinted_agent, config)
+        archive.keep(conn, read, session_uuid or first_session, agent_id or hinted_agent, config,
+                     privacy=privacy)
     _remember(conn, path, session_uuid or first_session, agent_id or hinted_agent, read.new_offset,
               read.size, read.mtime)
     _remember_skips(conn, path, stats["skipped"], fresh=read.offset == 0)
