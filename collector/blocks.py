@@ -2,7 +2,8 @@
 
 The rules (``_session-blocks.ts``; ../shared/reference/statusline-and-limits.md §2):
 
-- entries are API responses (one per ``message.id``+``requestId``), sorted by time;
+- entries are API responses (one per ``message.id``+``requestId``) and Claude Code's
+  ``<synthetic>`` error notes (each line, zero tokens: ``usage_entries``), sorted by time;
 - a block starts at the UTC hour floor of its first entry and lasts 5 h;
 - an entry starts a new block when it is more than 5 h after the block's start
   or more than 5 h after the previous entry (both strictly ``>``); in the
@@ -41,7 +42,7 @@ CLAUDE_ONLY = " and (session_id is null or session_id not in (select id from ses
 
 ENTRY_SQL = (
     "select at, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, cost_usd,"
-    " coalesce(model, 'unknown') from token_usage_priced where at is not null" + CLAUDE_ONLY
+    " coalesce(model, 'unknown') from usage_entries where at is not null" + CLAUDE_ONLY
     + "{where} order by at, id"
 )
 

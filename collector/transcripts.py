@@ -217,7 +217,9 @@ class Parser:
         synthetic = model == SYNTHETIC_MODEL
         if not synthetic and model and agent is None:
             info["model"] = model
-        if usage and not synthetic and isinstance(message.get("usage"), dict) and at:
+        # <synthetic> lines (Claude Code's own API error notes, zero tokens) are kept too:
+        # ccusage counts them as entries, so they list a day and form or extend a block.
+        if usage and isinstance(message.get("usage"), dict) and at:
             self.add_usage(obj, message, raw, session_uuid, agent, model, at)
         if agent is None:
             self.turn_activity(session_uuid, at, None, real=not synthetic)

@@ -3,7 +3,8 @@
 The rows carry ccusage's JSON field names (``inputTokens``, ``cacheCreationTokens``,
 ``totalCost``, ``modelsUsed``, ``modelBreakdowns`` ...) so that scripts written
 for ``ccusage daily --json`` read ``cctracker report daily --json`` unchanged.
-Counts come from ``token_usage_priced`` (deduplicated per API response, days
+Counts come from ``usage_entries`` (deduplicated per API response, plus Claude Code's
+``<synthetic>`` error notes at zero tokens, days
 local); weeks start on Sunday as ccusage's do unless asked otherwise.
 
 A model without a known price adds nothing to ``totalCost`` (as in ccusage) and
@@ -13,6 +14,9 @@ is listed in ``unpricedModels``; a group of zero tokens costs exactly 0.
 import datetime
 
 from .. import db
+
+#: Claude Code's own API error notes (transcripts.SYNTHETIC_MODEL).
+SYNTHETIC = "<synthetic>"
 
 PERIODS = ("daily", "weekly", "monthly", "session", "model", "project", "agent")
 #: The JSON list each period's rows go under, and the key naming a row (ccusage's where it has one).
@@ -73,7 +77,7 @@ def _rows(conn, filters, period):
                    "select %smodel, max(day) as last_day, sum(input_tokens) as input_tokens,"
                    " sum(output_tokens) as output_tokens, sum(cache_creation_tokens) as cache_creation_tokens,"
                    " sum(cache_read_tokens) as cache_read_tokens, sum(cost_usd) as cost_usd,"
-                   " sum(price_match is null) as unpriced from token_usage_priced where %s"
+                   " sum(price_match is null) as unpriced from usage_entries where %s"
                    " group by %smodel" % (select, where, group), params)
 
 
@@ -87,11 +91,16 @@ def report(conn, filters, period, start_of_week="sunday"):
                                           "cache_read_tokens"))
         if row["unpriced"] and tokens:
             unpriced.add(model)
+        if model == SYNTHETIC and period == "model":
+            continue
         key = _key(period, row, start_of_week)
         group = groups.setdefault(key, {"models": {}, "last_day": None})
         if row["last_day"] and (group["last_day"] is None or row["last_day"] > group["last_day"]):
             group["last_day"] = row["last_day"]
-        _add(group["models"].setdefault(model, _empty()), row)
+        # As ccusage: Claude Code's <synthetic> error notes list their day or session (with
+        # zero tokens) and count for lastActivity, but never appear as a model.
+        if model != SYNTHETIC:
+            _add(group["models"].setdefault(model, _empty()), row)
     out, totals = [], _empty()
     for key in sorted(groups, key=lambda k: (k is None, str(k) if period not in ("session", "project")
                                              else groups[k]["last_day"] or "")):

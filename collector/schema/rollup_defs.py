@@ -113,7 +113,8 @@ ROLLUPS = [
       "long_cache_creation_tokens": _LONG % "{r}.cache_creation_tokens",
       "long_cache_creation_1h_tokens": _LONG % "{r}.cache_creation_1h_tokens",
       "long_cache_read_tokens": _LONG % "{r}.cache_read_tokens"},
-     "1"),
+     # Claude Code's <synthetic> error notes are no API response (no request, no model row).
+     "{r}.model is not '<synthetic>'"),
 ]
 
 #: Base tables the rollups read: the column whose local day a row counts on, and the

@@ -555,13 +555,13 @@ CREATE TRIGGER rollup_sessions_au_key after update of started_at, project_id on 
 
 CREATE TRIGGER rollup_sessions_moved after update of project_id on sessions when old.project_id is not new.project_id begin insert into rollup_dirty (day, sid, pid) select k.day, old.id, coalesce(old.project_id, 0) from (select '*' as day) k where k.day is not null on conflict do nothing; end;
 
-CREATE TRIGGER rollup_token_usage_ad after delete on token_usage begin insert into rollup_dirty (day, sid, pid) select k.day, coalesce(old.session_id, 0), 0 from (select date(old.at, 'localtime') as day) k where k.day is not null on conflict do nothing; end;
+CREATE TRIGGER rollup_token_usage_ad after delete on token_usage when ((old.model is not '<synthetic>')) begin insert into rollup_dirty (day, sid, pid) select k.day, coalesce(old.session_id, 0), 0 from (select date(old.at, 'localtime') as day) k where k.day is not null on conflict do nothing; end;
 
-CREATE TRIGGER rollup_token_usage_ai after insert on token_usage begin insert into rollup_dirty (day, sid, pid) select k.day, coalesce(new.session_id, 0), 0 from (select date(new.at, 'localtime') as day) k where k.day is not null on conflict do nothing; end;
+CREATE TRIGGER rollup_token_usage_ai after insert on token_usage when ((new.model is not '<synthetic>')) begin insert into rollup_dirty (day, sid, pid) select k.day, coalesce(new.session_id, 0), 0 from (select date(new.at, 'localtime') as day) k where k.day is not null on conflict do nothing; end;
 
-CREATE TRIGGER rollup_token_usage_au after update of at, cache_creation_1h_tokens, cache_creation_tokens, cache_read_tokens, input_tokens, model, output_tokens, session_id on token_usage begin insert into rollup_dirty (day, sid, pid) select k.day, coalesce(new.session_id, 0), 0 from (select date(new.at, 'localtime') as day) k where k.day is not null on conflict do nothing; end;
+CREATE TRIGGER rollup_token_usage_au after update of at, cache_creation_1h_tokens, cache_creation_tokens, cache_read_tokens, input_tokens, model, output_tokens, session_id on token_usage when ((old.model is not '<synthetic>')) or ((new.model is not '<synthetic>')) begin insert into rollup_dirty (day, sid, pid) select k.day, coalesce(new.session_id, 0), 0 from (select date(new.at, 'localtime') as day) k where k.day is not null on conflict do nothing; end;
 
-CREATE TRIGGER rollup_token_usage_au_key after update of at, session_id on token_usage when (date(old.at, 'localtime') is not date(new.at, 'localtime') or old.session_id is not new.session_id) begin insert into rollup_dirty (day, sid, pid) select k.day, coalesce(old.session_id, 0), 0 from (select date(old.at, 'localtime') as day) k where k.day is not null on conflict do nothing; end;
+CREATE TRIGGER rollup_token_usage_au_key after update of at, session_id on token_usage when (date(old.at, 'localtime') is not date(new.at, 'localtime') or old.session_id is not new.session_id) and ((old.model is not '<synthetic>')) begin insert into rollup_dirty (day, sid, pid) select k.day, coalesce(old.session_id, 0), 0 from (select date(old.at, 'localtime') as day) k where k.day is not null on conflict do nothing; end;
 
 CREATE TRIGGER rollup_tool_calls_ad after delete on tool_calls begin insert into rollup_dirty (day, sid, pid) select k.day, coalesce(old.session_id, 0), 0 from (select date(old.started_at, 'localtime') as day) k where k.day is not null on conflict do nothing; end;
 
@@ -922,7 +922,7 @@ select u.model, (
     )
     order by length(p.match) desc limit 1
 ) as price_match
-from (select distinct model from token_usage where model is not null) u;
+from (select distinct model from token_usage where model is not null and model != '<synthetic>') u;
 
 CREATE VIEW observed_limits as
 -- What Claude Code reported to the status line (rate_limits), with the project of the session
@@ -1098,13 +1098,13 @@ from (select s.*,
     (select count(distinct case when operation in ('write', 'create', 'edit', 'notebook_edit') then path end) from file_operations where session_id = s.id having count(*) > 0) as f_modified,
     (select sum(lines_removed) from file_operations where session_id = s.id having count(*) > 0) as f_removed,
     (select count(distinct case when operation not in ('glob', 'grep') then path end) from file_operations where session_id = s.id having count(*) > 0) as f_touched,
-    (select sum(t.cache_creation_tokens) from token_usage t left join mm on mm.model = t.model left join model_prices p on p.match = mm.price_match where t.session_id = s.id having count(*) > 0) as k_cache_creation,
-    (select sum(t.cache_read_tokens) from token_usage t left join mm on mm.model = t.model left join model_prices p on p.match = mm.price_match where t.session_id = s.id having count(*) > 0) as k_cache_read,
-    (select sum(case when p.match is null then null else (t.input_tokens * p.input_per_mtok + t.output_tokens * p.output_per_mtok + t.cache_creation_tokens * p.cache_write_5m_per_mtok + t.cache_read_tokens * p.cache_read_per_mtok) / 1000000.0 end) from token_usage t left join mm on mm.model = t.model left join model_prices p on p.match = mm.price_match where t.session_id = s.id having count(*) > 0) as k_cost,
-    (select sum(t.input_tokens) from token_usage t left join mm on mm.model = t.model left join model_prices p on p.match = mm.price_match where t.session_id = s.id having count(*) > 0) as k_input,
-    (select sum(t.output_tokens) from token_usage t left join mm on mm.model = t.model left join model_prices p on p.match = mm.price_match where t.session_id = s.id having count(*) > 0) as k_output,
-    (select sum(t.input_tokens + t.output_tokens + t.cache_creation_tokens + t.cache_read_tokens) from token_usage t left join mm on mm.model = t.model left join model_prices p on p.match = mm.price_match where t.session_id = s.id having count(*) > 0) as k_total,
-    (select sum(mm.price_match is null) from token_usage t left join mm on mm.model = t.model left join model_prices p on p.match = mm.price_match where t.session_id = s.id having count(*) > 0) as k_unpriced,
+    (select sum(t.cache_creation_tokens) from token_usage t left join mm on mm.model = t.model left join model_prices p on p.match = mm.price_match where t.session_id = s.id and t.model is not '<synthetic>' having count(*) > 0) as k_cache_creation,
+    (select sum(t.cache_read_tokens) from token_usage t left join mm on mm.model = t.model left join model_prices p on p.match = mm.price_match where t.session_id = s.id and t.model is not '<synthetic>' having count(*) > 0) as k_cache_read,
+    (select sum(case when p.match is null then null else (t.input_tokens * p.input_per_mtok + t.output_tokens * p.output_per_mtok + t.cache_creation_tokens * p.cache_write_5m_per_mtok + t.cache_read_tokens * p.cache_read_per_mtok) / 1000000.0 end) from token_usage t left join mm on mm.model = t.model left join model_prices p on p.match = mm.price_match where t.session_id = s.id and t.model is not '<synthetic>' having count(*) > 0) as k_cost,
+    (select sum(t.input_tokens) from token_usage t left join mm on mm.model = t.model left join model_prices p on p.match = mm.price_match where t.session_id = s.id and t.model is not '<synthetic>' having count(*) > 0) as k_input,
+    (select sum(t.output_tokens) from token_usage t left join mm on mm.model = t.model left join model_prices p on p.match = mm.price_match where t.session_id = s.id and t.model is not '<synthetic>' having count(*) > 0) as k_output,
+    (select sum(t.input_tokens + t.output_tokens + t.cache_creation_tokens + t.cache_read_tokens) from token_usage t left join mm on mm.model = t.model left join model_prices p on p.match = mm.price_match where t.session_id = s.id and t.model is not '<synthetic>' having count(*) > 0) as k_total,
+    (select sum(mm.price_match is null) from token_usage t left join mm on mm.model = t.model left join model_prices p on p.match = mm.price_match where t.session_id = s.id and t.model is not '<synthetic>' having count(*) > 0) as k_unpriced,
     (select count(*) from messages where session_id = s.id and kind = 'prompt' and role = 'user' and agent_id is null having count(*) > 0) as m_prompts,
     (select sum(status = 'error') from tool_calls where session_id = s.id having count(*) > 0) as tc_failures,
     (select sum(status = 'ok') from tool_calls where session_id = s.id having count(*) > 0) as tc_ok,
@@ -1192,7 +1192,9 @@ select t.id, t.session_id, t.project_id, t.agent_id, t.model, date(t.at, 'localt
     ) / 1000000.0 end as cost_usd
 from l t
 left join mm on mm.model = t.model
-left join model_prices mp on mp.match = mm.price_match;
+left join model_prices mp on mp.match = mm.price_match
+-- Claude Code's <synthetic> error notes are no API response (usage_entries adds them for ccusage's shapes).
+where t.model is not '<synthetic>';
 
 CREATE VIEW tool_call_list as 
 select c.id as tool_call_id, c.session_id, s.project_id, coalesce(p.name, '(no project)') as project_name,
@@ -1252,3 +1254,13 @@ join token_usage t on t.at >= b.start_time and t.at < b.end_time
 join sessions s on s.id = t.session_id
 left join projects p on p.id = s.project_id
 where b.is_gap = 0;
+
+CREATE VIEW usage_entries as
+select id, session_id, project_id, model, day, at, input_tokens, output_tokens,
+    cache_creation_tokens, cache_read_tokens, cost_usd, price_match
+from token_usage_priced
+union all
+select u.id, u.session_id, s.project_id, u.model, date(u.at, 'localtime'), u.at, u.input_tokens,
+    u.output_tokens, u.cache_creation_tokens, u.cache_read_tokens, 0.0, '<synthetic>'
+from token_usage u left join sessions s on s.id = u.session_id
+where u.model = '<synthetic>';

@@ -9,4 +9,4 @@ select u.model, (
     )
     order by length(p.match) desc limit 1
 ) as price_match
-from (select distinct model from token_usage where model is not null) u;
+from (select distinct model from token_usage where model is not null and model != '<synthetic>') u;

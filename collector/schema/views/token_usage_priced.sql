@@ -39,4 +39,6 @@ select t.id, t.session_id, t.project_id, t.agent_id, t.model, date(t.at, 'localt
     ) / 1000000.0 end as cost_usd
 from l t
 left join mm on mm.model = t.model
-left join model_prices mp on mp.match = mm.price_match;
+left join model_prices mp on mp.match = mm.price_match
+-- Claude Code's <synthetic> error notes are no API response (usage_entries adds them for ccusage's shapes).
+where t.model is not '<synthetic>';
