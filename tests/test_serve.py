@@ -100,3 +100,23 @@ def test_serve_beyond_loopback_needs_a_token(home):
                                if k != "CCTRACKER_TOKEN"})
     assert done.returncode == 1
     assert "CCTRACKER_TOKEN" in done.stderr and done.stderr.strip().count("\n") == 0
+
+
+def test_ctrl_c_stops_serve_started_with_sigint_ignored(home):
+    # A parent that ignores SIGINT passes that on to its children (seen in a full
+    # test run: every later serve ignored Ctrl-C); serve must stop on it anyway.
+    api, dash = free_port(), free_port()
+    proc = subprocess.Popen(CLI + ["serve", "--port", str(api), "--dashboard-port", str(dash), "--no-import"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "CCTRACKER_HOME": str(home)},
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        wait_for("http://127.0.0.1:%d/api/health" % api, proc)
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=60)
+        assert proc.returncode == 0, out
+        assert "Stopped." in out
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -1,5 +1,7 @@
 """``cctracker drain`` and ``cctracker serve``: the collector's running parts."""
 
+import signal
+
 import click
 
 from .base import cli, echo_json, fail, load_config
@@ -55,6 +57,10 @@ def serve(host, port, dashboard_port, demo, no_dashboard, no_import):
     from ..errors import CCTrackerError
     from ..service import Service
 
+    # Started with SIGINT ignored (a parent that ignores it passes that on, and
+    # Python then never raises KeyboardInterrupt), serve could not be stopped
+    # with Ctrl-C: it takes the default handler whatever it inherited.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     config = load_config()
     service = Service(config, host=host, port=port, dashboard_port=dashboard_port, demo=demo,
                       dashboard=not no_dashboard, first_import=not no_import, echo=click.echo)
