@@ -5,7 +5,7 @@ Packages are found, never listed: every package under ``collector``,
 without anyone editing this file. The Datasette configuration stays at the
 top of the repository as ``datasette/`` -- with no ``__init__.py``, so it can
 never shadow the real ``datasette`` package -- and is mapped into the wheel as
-``collector/dashboard_files``, where ``collector.dashboard`` finds it through
+``collector/dashboard_files``, where ``collector.serve.dashboard`` finds it through
 ``importlib.resources``. Every file in it ships, in every folder below it.
 Everything else is in pyproject.toml.
 """

@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import make_corpus  # noqa: E402
 
-from collector import db, importer  # noqa: E402
+from collector.storage import db
+from collector.ingest import importer  # noqa: E402
 
 AGENTS = ROOT.parent / "shared" / "fixtures" / "agents"
 UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

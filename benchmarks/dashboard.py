@@ -29,7 +29,8 @@ sys.path.insert(0, str(ROOT))
 import yaml  # noqa: E402
 from datasette_dashboards import replace_opts_in_query  # noqa: E402
 
-from collector import dashboard, db, demo  # noqa: E402
+from collector.serve import dashboard, demo
+from collector.storage import db  # noqa: E402
 
 LIMIT_MS = 250
 EVENT_TABLES = ("turns", "messages", "tool_calls", "file_operations", "waits", "token_usage", "commits",

@@ -73,8 +73,8 @@ def baseline(lines, path):
 def drain(home):
     os.environ["CCTRACKER_HOME"] = home
     from collector import config as config_mod
-    from collector import db
-    from collector.drain import drain_once
+    from collector.storage import db
+    from collector.ingest.drain import drain_once
 
     config = config_mod.load(home)
     conn = db.connect(config.db_path)

@@ -27,7 +27,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import make_corpus  # noqa: E402
 
-from collector import config as config_mod, db, importer  # noqa: E402
+from collector import config as config_mod
+from collector.storage import db
+from collector.ingest import importer  # noqa: E402
 
 CCUSAGE = ROOT / ".cache" / "ccusage" / "node_modules" / ".bin" / "ccusage"
 

@@ -31,7 +31,7 @@ ONE = r"""
 import json, os, sys, time
 root, projects, path, archive = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
 sys.path.insert(0, root)
-from collector import db, importer
+from collector.storage import db; from collector.ingest import importer
 conn = db.connect(path)
 kw = {}
 try:

@@ -19,7 +19,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from collector import redact  # noqa: E402
+from collector.privacy import redact  # noqa: E402
 
 FIXTURES = ROOT.parent / "shared" / "fixtures"
 

@@ -26,7 +26,9 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from collector import db, search, store  # noqa: E402
+from collector import search
+from collector.storage import db
+from collector.sessions import store  # noqa: E402
 from collector.search import query as query_mod  # noqa: E402
 
 TOPICS = [
@@ -183,7 +185,7 @@ def summary(times):
 FRESH = """
 import json, sys, time
 started = time.perf_counter()
-from collector import db, search
+from collector import search; from collector.storage import db
 from collector.search import vectors
 conn = db.connect(sys.argv[1])
 opened = time.perf_counter()

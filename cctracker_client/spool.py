@@ -167,7 +167,7 @@ def parse_time(text):
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
-    if not 1970 <= value.year <= 2999:  # collector.timeutil.MIN_YEAR/MAX_YEAR, as written
+    if not 1970 <= value.year <= 2999:  # collector.times.utc.MIN_YEAR/MAX_YEAR, as written
         return None
     try:
         v = value.astimezone(timezone.utc)

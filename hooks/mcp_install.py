@@ -38,14 +38,14 @@ class Change:
 
 
 def server_entry(python=None, home=None):
-    """How Claude Code starts the server: this interpreter, ``-m collector.mcp_server``
+    """How Claude Code starts the server: this interpreter, ``-m collector.claude.mcp_server``
     (the same server as ``cctracker mcp``, without the CLI's imports).
 
     The interpreter is the venv's own (it has the ``mcp`` package), not the
     resolved base one the hook uses. A non-default CCTRACKER_HOME travels along.
     """
     entry = {"type": "stdio", "command": python or sys.executable,
-             "args": ["-m", "collector.mcp_server"], "env": {}}
+             "args": ["-m", "collector.claude.mcp_server"], "env": {}}
     home = home if home is not None else os.environ.get("CCTRACKER_HOME")
     if home:
         entry["env"]["CCTRACKER_HOME"] = os.path.abspath(os.path.expanduser(home))

@@ -27,8 +27,8 @@ import pytest
 import requests
 
 from collector import config as config_mod
-from collector import db as db_mod
 from collector.api.server import Server
+from collector.storage import db as db_mod
 
 
 class ApiServer:

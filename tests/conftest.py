@@ -16,7 +16,7 @@ settings.register_profile("dev")
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev"))
 
-# Days and hours are local (collector.localdays). The hand-computed days in
+# Days and hours are local (collector.times.local). The hand-computed days in
 # the tests are UTC ones: pin the zone for this process and every server it
 # starts, whatever the machine's; tests/test_local_days.py sets others.
 os.environ["TZ"] = "UTC"

@@ -14,7 +14,9 @@ import re
 import shutil
 
 from collector import config as config_mod
-from collector import db, demo, importer
+from collector.ingest import importer
+from collector.serve import demo
+from collector.storage import db
 
 from conftest import TRANSCRIPTS
 

@@ -3,7 +3,10 @@
 import io
 import json
 
-from collector import db, export, importer, search
+from collector import search
+from collector.export import tabular
+from collector.ingest import importer
+from collector.storage import db
 from conftest import AGENT_FIXTURES
 
 
@@ -51,11 +54,11 @@ def test_search_and_export_by_agent(home):
         assert found and {f["agent"] for f in found} == {"gemini"}
         assert search.search(conn, "README", agent="claude-code", limit=50) == []
         out = io.StringIO()
-        counts = export.export(conn, out, fmt="json", what="sessions", agent="codex")
+        counts = tabular.export(conn, out, fmt="json", what="sessions", agent="codex")
         rows = json.loads(out.getvalue())
         assert counts == {"sessions": 12} and {r["agent"] for r in rows} == {"codex"}
         out = io.StringIO()
-        export.export(conn, out, fmt="ndjson", what="messages", agent="gemini")
+        tabular.export(conn, out, fmt="ndjson", what="messages", agent="gemini")
         lines = [json.loads(line) for line in out.getvalue().splitlines()]
         assert lines and {m["agent"] for m in lines} == {"gemini"}
     finally:

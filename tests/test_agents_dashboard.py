@@ -5,7 +5,10 @@ import re
 
 import pytest
 
-from collector import dashboard, db, importer, search
+from collector import search
+from collector.ingest import importer
+from collector.serve import dashboard
+from collector.storage import db
 from conftest import AGENT_FIXTURES, free_port
 from test_dashboard import _assert_drawn, _visit, browser  # noqa: F401  (browser is a fixture)
 

@@ -9,7 +9,9 @@ import sys
 
 import pytest
 
-from collector import config as config_mod, db, drain
+from collector import config as config_mod
+from collector.ingest import drain
+from collector.storage import db
 from conftest import AGENT_FIXTURES, PYTHON, ROOT
 from hooks import agents_install
 

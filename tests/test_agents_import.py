@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from collector import db
+from collector.storage import db
 from conftest import AGENT_FIXTURES, PYTHON, TRANSCRIPTS
 
 CLI = "from collector.cli import cli; cli(prog_name=\"cctracker\")"

@@ -7,7 +7,7 @@ import pytest
 
 from cctracker_client import spool, spool_read
 from collector.api.events import MAX_BATCH_EVENTS
-from collector.drain import drain_once
+from collector.ingest.drain import drain_once
 from conftest import HOOK_FIXTURES
 from test_api_spec import UUID1, build
 

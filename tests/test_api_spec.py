@@ -1,7 +1,7 @@
 """The founding spec's endpoints on a real waitress server, with values computed by hand.
 
 One project (acme-billing) with two sessions, built only through the API. Every POST is
-applied as events by the session model, so the rules are the hooks' (collector/model.py):
+applied as events by the session model, so the rules are the hooks' (collector/sessions/model.py):
 
 session 1, 2026-03-02 (Claude's UUID 3f6c…):
   09:00:00 start (a user wait opens)    09:00:41 prompt "Fix the rounding…" (turn 1; wait: 41 s)

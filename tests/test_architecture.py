@@ -89,7 +89,7 @@ KNOWN_LAZY_CYCLES = []
 def test_the_tree_has_no_import_cycles():
     modules = _modules()
     graph = {name: _imports(name, path, modules, lazy=False) for name, path in modules.items()}
-    assert len(graph) > 50 and graph["collector.api.writes"] >= {"collector.model"}
+    assert len(graph) > 50 and graph["collector.api.writes"] >= {"collector.sessions.model"}
     assert _cycles(graph) == []
     everything = {name: _imports(name, path, modules) for name, path in modules.items()}
     assert [c for c in _cycles(everything) if c not in KNOWN_LAZY_CYCLES] == []
@@ -103,7 +103,7 @@ _WRITE = re.compile(r"\b(?:insert(?:\s+or\s+\w+)?\s+into|update|replace\s+into)\
                     re.IGNORECASE)
 
 #: The one session model: hook events (model, model_tools) and transcript records (model_records).
-MODEL = {"collector/model.py", "collector/model_tools.py", "collector/model_records.py"}
+MODEL = {"collector/sessions/model.py", "collector/sessions/tool_calls.py", "collector/sessions/records.py"}
 
 
 def _writers():
@@ -120,9 +120,9 @@ def _writers():
 def test_no_module_outside_the_model_writes_turns_waits_or_tool_calls():
     writers = _writers()
     assert set(writers) == MODEL, writers
-    assert writers["collector/model.py"] >= {"turns", "waits"}
-    assert "tool_calls" in writers["collector/model_tools.py"]
-    assert writers["collector/model_records.py"] == {"turns", "tool_calls"}
+    assert writers["collector/sessions/model.py"] >= {"turns", "waits"}
+    assert "tool_calls" in writers["collector/sessions/tool_calls.py"]
+    assert writers["collector/sessions/records.py"] == {"turns", "tool_calls"}
     assert _WRITE.findall("insert or ignore into tool_calls (a) values (1)") == ["tool_calls"]
     assert _WRITE.findall("update turns set x = 1") == ["turns"]
 

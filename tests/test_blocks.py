@@ -9,7 +9,9 @@ import sys
 
 import pytest
 
-from collector import blocks, db, importer, limits
+from collector.ingest import importer
+from collector.storage import db
+from collector.usage import blocks, limits
 from conftest import SHARED, TRANSCRIPTS
 
 FIXTURES = SHARED / "fixtures" / "statusline"

@@ -8,8 +8,10 @@ import pytest
 import yaml
 from datasette_dashboards import replace_opts_in_query
 
-from collector import dashboard, db, rollups, store
 from collector.analytics import sql_functions
+from collector.serve import dashboard
+from collector.sessions import store
+from collector.storage import db, rollups
 
 METADATA = yaml.safe_load((dashboard.CONFIG_DIR / "metadata.yml").read_text())
 QUERIES = METADATA["databases"]["cctracker"]["queries"]

@@ -8,9 +8,11 @@ import subprocess
 
 import pytest
 
-from collector import db, pricing, transcript_store
 from collector import config as config_mod
 from collector.analytics import filters, tokens
+from collector.storage import db
+from collector.transcripts import store
+from collector.usage import pricing
 
 from conftest import TRANSCRIPTS
 from test_tokens_ccusage import ccusage_or_skip
@@ -37,7 +39,7 @@ def conn(tmp_path_factory):
     config = config_mod.load(str(home))
     connection = db.connect(config.db_path)
     for path in transcript_files():
-        transcript_store.ingest_file(connection, path, config=config)
+        store.ingest_file(connection, path, config=config)
     return connection
 
 

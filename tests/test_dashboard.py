@@ -1,4 +1,4 @@
-"""The dashboard: Datasette started through collector.dashboard on the demo database,
+"""The dashboard: Datasette started through collector.serve.dashboard on the demo database,
 driven by real Chromium (Debian's /usr/bin/chromium through Playwright)."""
 
 import datetime as dt
@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from collector import dashboard, demo
+from collector.serve import dashboard, demo
 
 from conftest import ROOT, free_port
 
@@ -81,7 +81,7 @@ def test_token_plugin_requires_token_when_set(tmp_path):
     proc.log_path = str(tmp_path / "log")
     proc.url = "http://127.0.0.1:%d/" % port
     try:
-        from collector import db
+        from collector.storage import db
 
         db.connect(path).close()
         dashboard.wait_until_ready(proc, "127.0.0.1", port, token="s3cret-token-of-at-least-32-characters")
@@ -248,7 +248,7 @@ def test_search_page_in_browser_finds_known_conversation(browser, server):
 
 def test_empty_database_shows_a_hint_instead_of_broken_charts(browser, tmp_path):
     """A fresh install has no data yet: every chart says what to do, with no console error."""
-    from collector import dashboard as dash
+    from collector.serve import dashboard as dash
     from conftest import free_port
 
     port = free_port()

@@ -1,5 +1,5 @@
 """The dashboard against other web pages (issue #14): a real Datasette through
-collector.dashboard.start on a real database, spoken to over HTTP."""
+collector.serve.dashboard.start on a real database, spoken to over HTTP."""
 
 import http.client
 import urllib.parse
@@ -7,8 +7,8 @@ import urllib.parse
 import pytest
 import yaml
 
-from collector import dashboard, demo
 from collector.api.security import MIN_TOKEN_CHARS
+from collector.serve import dashboard, demo
 from conftest import ROOT, free_port
 
 TOKEN = "t0ken-" + "x" * 40
@@ -183,7 +183,7 @@ def test_bound_to_all_addresses_the_machine_names_are_answered(tmp_path):
 def test_dashboard_csv_neutralises_formula_cells(tmp_path):
     import sqlite3
 
-    from collector import db
+    from collector.storage import db
 
     path = str(tmp_path / "cctracker.db")
     db.connect(path).close()

@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from collector import dashboard
+from collector.serve import dashboard
 
 import dashboard_shapes
 from conftest import ROOT, free_port

@@ -5,7 +5,8 @@ import sqlite3
 
 import pytest
 
-from collector import db, demo, rollups
+from collector.serve import demo
+from collector.storage import db, rollups
 
 END = dt.date(2026, 3, 1)
 

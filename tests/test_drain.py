@@ -10,8 +10,8 @@ import pytest
 
 from cctracker_client import spool, spool_read
 from collector import config as config_mod
-from collector import db
-from collector.drain import drain_once
+from collector.ingest.drain import drain_once
+from collector.storage import db
 
 from conftest import HOOK_FIXTURES
 from replay import load_stream, replay

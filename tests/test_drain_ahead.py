@@ -7,8 +7,9 @@ import pytest
 
 from cctracker_client import spool
 from collector import config as config_mod
-from collector import db, drain_ahead
-from collector.drain import drain_once
+from collector.ingest import drain_ahead
+from collector.ingest.drain import drain_once
+from collector.storage import db
 
 from conftest import HOOK_FIXTURES
 
@@ -45,7 +46,7 @@ def _drain(home, tmp_path, name, min_bytes, monkeypatch):
     started = []
     start = drain_ahead.start
     monkeypatch.setattr(drain_ahead, "start", lambda *a: started.append(start(*a)) or started[-1])
-    monkeypatch.setattr("collector.drain.BATCH_SIZE", 50)
+    monkeypatch.setattr("collector.ingest.drain.BATCH_SIZE", 50)
     count = _write_spool(str(home), 12)
     config = config_mod.load()
     conn = db.connect(str(tmp_path / name))
@@ -74,8 +75,8 @@ def test_backlog_drain_leaves_rollups_equal_to_the_views(home, tmp_path, monkeyp
     """Refreshed after every batch or only at the end, the rollups come out the same and exact."""
     from test_rollups import assert_matches_views
 
-    monkeypatch.setattr("collector.drain.ROLLUP_INTERVAL_SECONDS", interval)
-    monkeypatch.setattr("collector.drain.BATCH_SIZE", 50)
+    monkeypatch.setattr("collector.ingest.drain.ROLLUP_INTERVAL_SECONDS", interval)
+    monkeypatch.setattr("collector.ingest.drain.BATCH_SIZE", 50)
     count = _write_spool(str(home), 12)
     config = config_mod.load()
     conn = db.connect(config.db_path)

@@ -6,8 +6,9 @@ import subprocess
 import pytest
 
 from collector import config as config_mod
-from collector import db, projects
-from collector.drain import drain_once
+from collector.ingest.drain import drain_once
+from collector.sessions import projects
+from collector.storage import db
 
 from replay import run_hook
 

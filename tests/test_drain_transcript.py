@@ -7,8 +7,8 @@ sharing message id ``…pYiiQa`` and usage input 3, output 13, cache write
 """
 
 from collector import config as config_mod
-from collector import db
-from collector.drain import drain_once
+from collector.ingest.drain import drain_once
+from collector.storage import db
 
 from conftest import TRANSCRIPTS
 from replay import run_hook

@@ -12,9 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from collector import config as config_mod
-from collector import db, drain, export
 from collector.cli import cli
 from collector.errors import InvalidInput
+from collector.export import tabular
+from collector.ingest import drain
+from collector.storage import db
 from cctracker_client import spool
 
 from conftest import ROOT
@@ -69,7 +71,7 @@ def conn(tmp_path):
 
 def run(conn, **options):
     out = io.StringIO()
-    counts = export.export(conn, out, **options)
+    counts = tabular.export(conn, out, **options)
     return counts, out.getvalue()
 
 
@@ -173,7 +175,7 @@ def test_export_file_is_atomic_and_private(conn, tmp_path):
     path.parent.mkdir()
     path.write_text("old content")
     os.chmod(path, 0o644)
-    counts = export.export_file(conn, str(path), fmt="csv", what="sessions")
+    counts = tabular.export_file(conn, str(path), fmt="csv", what="sessions")
     assert counts == {"sessions": 3}
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert os.listdir(path.parent) == ["sessions.csv"]
@@ -184,7 +186,7 @@ def test_export_file_failure_leaves_old_file(conn, tmp_path):
     path = tmp_path / "keep.json"
     path.write_text("old")
     with pytest.raises(InvalidInput):
-        export.export_file(conn, str(path), fmt="json", what="sessions", project="nope")
+        tabular.export_file(conn, str(path), fmt="json", what="sessions", project="nope")
     assert path.read_text() == "old"
     assert sorted(os.listdir(tmp_path)) == ["alpha", "beta", "cctracker-home", "keep.json"]
 

@@ -9,7 +9,7 @@ import subprocess
 import orjson
 import pytest
 
-from collector.transcript_lines import classify_user_text, text_of
+from collector.transcripts.lines import classify_user_text, text_of
 from conftest import PYTHON, TRANSCRIPTS
 
 CLI = "from collector.cli import cli; cli(prog_name=\"cctracker\")"
@@ -123,7 +123,7 @@ def test_html_export_reads_in_chromium_without_outside_requests(imported, tmp_pa
 def test_dashboard_session_page_links_both_exports(imported, home):
     import urllib.request
 
-    from collector import dashboard
+    from collector.serve import dashboard
     from conftest import free_port
 
     path = str(home / "cctracker.db")

@@ -19,8 +19,8 @@ import pytest
 import cctracker_client
 from cctracker_client import spool, spool_read
 from collector import config as config_mod
-from collector import db
-from collector.drain import drain_once
+from collector.ingest.drain import drain_once
+from collector.storage import db
 from conftest import HOOK_FIXTURES, PYTHON, ROOT
 
 STREAM = [json.loads(line) for line in (HOOK_FIXTURES / "session_stream.jsonl").read_text().splitlines() if line]

@@ -6,7 +6,8 @@ import sqlite3
 import pytest
 import yaml
 
-from collector import dashboard, db, demo
+from collector.serve import dashboard, demo
+from collector.storage import db
 
 from api_server import running
 
@@ -55,7 +56,7 @@ def test_session_list_carries_active_seconds(demo_path):
 
 
 def test_the_dashboards_day_bounds_are_localdays_own():
-    from collector import localdays
+    from collector.times import local
     from collector.analytics import sql_functions
 
     from test_local_days import PACIFIC, zone
@@ -64,7 +65,7 @@ def test_the_dashboards_day_bounds_are_localdays_own():
     with zone(PACIFIC):
         for day in ("2026-03-02", "2026-03-08", "2026-07-01"):
             assert conn.execute("select local_day_start(?), local_day_end(?)", (day, day)).fetchone() == (
-                localdays.day_start(day), localdays.day_end(day))
+                local.day_start(day), local.day_end(day))
         assert conn.execute("select local_day_start('2026-03-09')").fetchone() == ("2026-03-09T07:00:00.000000Z",)
     # An empty or malformed field selects nothing instead of failing the page.
     assert conn.execute("select local_day_start(''), local_day_end('x'), local_day_start(null)").fetchone() == (

@@ -8,9 +8,11 @@ import pytest
 from click.testing import CliRunner
 
 from collector import config as config_mod
-from collector import db, drain, forget
 from collector.errors import InvalidInput, NotFound
+from collector.ingest import drain
+from collector.privacy import forget
 from collector.search import indexer
+from collector.storage import db
 from cctracker_client import spool, spool_read
 
 from test_export import session_events
@@ -229,9 +231,9 @@ def test_forgotten_session_is_not_imported_again(home, tmp_path):
     import shutil
 
     from collector import config as config_mod
-    from collector import db
-    from collector.forget import forget, select
-    from collector.transcript_store import ingest_file
+    from collector.storage import db
+    from collector.privacy.forget import forget, select
+    from collector.transcripts.store import ingest_file
 
     from conftest import TRANSCRIPTS
 

@@ -9,9 +9,9 @@ import urllib.request
 
 import pytest
 
-from collector import dashboard, demo
 from collector.errors import CCTrackerError
-from collector.service import check_ports
+from collector.serve import dashboard, demo
+from collector.serve.service import check_ports
 from conftest import ROOT, free_port
 
 CLI = [sys.executable, "-m", "collector.cli"]

@@ -11,8 +11,9 @@ import os
 import pytest
 
 from collector import config as config_mod
-from collector import db, store
-from collector.drain import drain_once
+from collector.ingest.drain import drain_once
+from collector.sessions import store
+from collector.storage import db
 
 
 @pytest.fixture

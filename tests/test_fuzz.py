@@ -1,7 +1,7 @@
 """Hypothesis over the hook payload path and the transcript parser.
 
 Arbitrary JSON and bytes go through ``cctracker_client.record`` + the real
-drain, and through ``collector.transcripts`` + ``transcript_store``: no
+drain, and through ``collector.transcripts.reader`` + ``transcripts.store``: no
 exception escapes, every line is accounted for, and the database stays whole
 (integrity and foreign keys) with no half-applied event.
 """
@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 import cctracker_client
 from collector import config as config_mod
-from collector import db, transcript_store, transcripts
-from collector.drain import drain_once
+from collector.ingest.drain import drain_once
+from collector.storage import db
+from collector.transcripts import reader, store
 
 #: CI runs a fixed set of examples (derandomized: the same every run, so a pass or a failure
 #: never depends on chance); benchmarks/fuzz.py sets these to run many more, randomly.
@@ -113,7 +114,7 @@ def _file(data):
 
 def _ingest(conn, path):
     with conn:
-        return transcript_store.ingest_file(conn, path)
+        return store.ingest_file(conn, path)
 
 
 def test_transcript_json_lines_fuzzed(home):
@@ -127,7 +128,7 @@ def test_transcript_json_lines_fuzzed(home):
             data = data[:-2]
         path = _file(data)
         try:
-            transcripts.parse_file(path)
+            reader.parse_file(path)
             _ingest(conn, path)
             _ingest(conn, path)  # a second read changes nothing and does not fail
         finally:
@@ -145,7 +146,7 @@ def test_transcript_bytes_fuzzed(home):
     def run(data):
         path = _file(data)
         try:
-            transcripts.parse_file(path)
+            reader.parse_file(path)
             _ingest(conn, path)
         finally:
             os.unlink(path)

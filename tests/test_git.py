@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collector import db, gitops
+from collector import gitops
+from collector.storage import db
 
 from conftest import HOOK_FIXTURES
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from collector import config as config_mod
 from collector.cli import cli
-from collector.status import status_report
+from collector.serve.status import status_report
 from conftest import HOOK_FIXTURES, ROOT
 from cctracker_client import spool, spool_read
 from hooks import install, locations

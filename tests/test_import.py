@@ -7,7 +7,8 @@ import subprocess
 
 import pytest
 
-from collector import db, importer
+from collector.ingest import importer
+from collector.storage import db
 from conftest import PYTHON, TRANSCRIPTS
 
 CLI = "from collector.cli import cli; cli(prog_name=\"cctracker\")"

@@ -3,8 +3,9 @@ recurring errors and technologies."""
 
 import pytest
 
-from collector import db, store
 from collector.analytics import filters, learning, signatures
+from collector.sessions import store
+from collector.storage import db
 
 ALL = filters.Filters()
 

@@ -5,7 +5,9 @@ import os
 import stat
 
 from collector import config as config_mod
-from collector import db, drain, live
+from collector.ingest import drain
+from collector.serve import live
+from collector.storage import db
 from replay import run_hook
 
 SESSION = "0c4e9a51-7d2b-4f6e-8a31-5b9c0d2e7f14"

@@ -8,7 +8,9 @@ import urllib.request
 import pytest
 
 from collector import config as config_mod
-from collector import dashboard, db, demo, drain, live
+from collector.ingest import drain
+from collector.serve import dashboard, demo, live
+from collector.storage import db
 from conftest import SHARED, free_port
 from replay import run_hook
 from test_dashboard import CHROMIUM_ARGS, RENDER_TIMEOUT_MS, _assert_drawn, _browser_or_skip, _visit

@@ -1,4 +1,4 @@
-"""Days, hours and weekdays are local (collector.localdays, migration 8).
+"""Days, hours and weekdays are local (collector.times.local, migration 8).
 
 The shared session stream runs 09:00-09:15 UTC on 2026-03-02. In Hawaii
 (UTC-10, no summer time) that is 23:00-23:15 on 2026-03-01: every day below
@@ -16,10 +16,13 @@ import time
 import pytest
 import yaml
 
-from collector import config as config_mod
-from collector import dashboard, db, export, localdays, rollups, schema
+from collector import config as config_mod, schema
 from collector.analytics import filters, sql_functions
-from collector.drain import drain_once
+from collector.export import tabular
+from collector.ingest.drain import drain_once
+from collector.serve import dashboard
+from collector.storage import db, rollups
+from collector.times import local
 
 from conftest import HOOK_FIXTURES
 
@@ -59,18 +62,18 @@ def _column(conn, sql, params=()):
 
 def test_day_bounds_follow_the_zone_and_its_summer_time():
     with zone(PACIFIC):
-        assert localdays.day_start("2026-03-02") == "2026-03-02T08:00:00.000000Z"
-        assert localdays.day_start("2026-07-01") == "2026-07-01T07:00:00.000000Z"
+        assert local.day_start("2026-03-02") == "2026-03-02T08:00:00.000000Z"
+        assert local.day_start("2026-07-01") == "2026-07-01T07:00:00.000000Z"
         # The day summer time starts has 23 hours.
-        assert localdays.day_end("2026-03-08") == "2026-03-09T07:00:00.000000Z"
-        assert localdays.day_end(datetime.date.max) is None
+        assert local.day_end("2026-03-08") == "2026-03-09T07:00:00.000000Z"
+        assert local.day_end(datetime.date.max) is None
         # SQLite (the bounds Datasette's queries compute) agrees with Python.
         conn = sqlite3.connect(":memory:")
         for day in ("2026-03-02", "2026-03-08", "2026-07-01", "2026-11-01"):
-            sql = "select " + localdays.SQL_DAY_START.format(day="?")
-            assert conn.execute(sql, (day,)).fetchone()[0] == localdays.day_start(day)
-            sql = "select " + localdays.SQL_DAY_END.format(day="?")
-            assert conn.execute(sql, (day,)).fetchone()[0] == localdays.day_end(day)
+            sql = "select " + local.SQL_DAY_START.format(day="?")
+            assert conn.execute(sql, (day,)).fetchone()[0] == local.day_start(day)
+            sql = "select " + local.SQL_DAY_END.format(day="?")
+            assert conn.execute(sql, (day,)).fetchone()[0] == local.day_end(day)
 
 
 def test_every_day_or_hour_of_a_stored_time_in_the_schema_is_local():
@@ -104,7 +107,7 @@ def test_date_filters_exports_and_canned_queries_take_local_days(drained):
         for day, expected in (("2026-03-01", 1), ("2026-03-02", 0)):
             where, params = filters.parse(start_date=day, end_date=day).where()
             assert db.scalar(conn, "select count(*) from session_summary where " + where, params) == expected
-            sql, params = export.query(conn, "sessions", since=datetime.date.fromisoformat(day),
+            sql, params = tabular.query(conn, "sessions", since=datetime.date.fromisoformat(day),
                                        until=datetime.date.fromisoformat(day))
             assert len(conn.execute(sql, params).fetchall()) == expected
             # Datasette runs canned queries through the standard library's SQLite.

@@ -43,7 +43,7 @@ def test_config_file_install_keeps_everything_else_and_backs_up(tmp_path, home):
     after = json.loads(config.read_text())
     ours = after["mcpServers"].pop("cctracker")
     assert after == before
-    assert ours == {"type": "stdio", "command": PYTHON, "args": ["-m", "collector.mcp_server"],
+    assert ours == {"type": "stdio", "command": PYTHON, "args": ["-m", "collector.claude.mcp_server"],
                     "env": {"CCTRACKER_HOME": str(home)}}
     backups = list(config.parent.glob(".claude.json.bak-*"))
     assert len(backups) == 1 and json.loads(backups[0].read_text()) == before
@@ -80,7 +80,7 @@ def test_claude_cli_is_used_when_on_path(tmp_path, home):
     assert made == [
         ["mcp", "remove", "--scope", "user", "cctracker"],
         ["mcp", "add", "--scope", "user", "-e", "CCTRACKER_HOME=%s" % home, "cctracker", "--",
-         PYTHON, "-m", "collector.mcp_server"],
+         PYTHON, "-m", "collector.claude.mcp_server"],
         ["mcp", "remove", "--scope", "user", "cctracker"],
     ]
     assert not (tmp_path / "cc" / ".claude.json").exists()  # the file was left to Claude Code

@@ -4,7 +4,8 @@ import sqlite3
 
 import pytest
 
-from collector import db, schema
+from collector import schema
+from collector.storage import db
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def test_view_runs_on_fresh_db_with_stdlib_sqlite(tmp_path, view):
 # --- the API, served by a real waitress server -------------------------------------------
 
 from collector import config as config_mod  # noqa: E402
-from collector.drain import drain_once  # noqa: E402
+from collector.ingest.drain import drain_once  # noqa: E402
 
 from api_server import running  # noqa: E402
 from conftest import HOOK_FIXTURES  # noqa: E402

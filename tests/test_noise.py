@@ -7,9 +7,10 @@ import subprocess
 
 import pytest
 
-from collector import config as config_mod
-from collector import db, demo, search
+from collector import config as config_mod, search
 from collector.search import query as query_mod, results
+from collector.serve import demo
+from collector.storage import db
 
 from conftest import PYTHON, TRANSCRIPTS
 

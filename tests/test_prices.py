@@ -6,7 +6,8 @@ import subprocess
 
 import pytest
 
-from collector import db, pricing, rollups
+from collector.storage import db, rollups
+from collector.usage import pricing
 from conftest import PYTHON
 from test_transcript_history import SESSION, prompt, reply, write
 

@@ -5,9 +5,9 @@ import json
 import pytest
 
 from collector import config as config_mod
-from collector import db
-from collector.drain import drain_once
-from collector.privacy import Privacy
+from collector.ingest.drain import drain_once
+from collector.privacy.policy import Privacy
+from collector.storage import db
 from conftest import HOOK_FIXTURES
 from replay import load_stream, replay
 from secrets_corpus import SECRETS

@@ -3,7 +3,7 @@
 import orjson
 import pytest
 
-from collector import redact
+from collector.privacy import redact
 from secrets_corpus import LOOKALIKES, SECRETS
 
 #: The look-alike false-positive rate the rules must stay under.

@@ -7,8 +7,8 @@ import subprocess
 import pytest
 
 from collector import config as config_mod
-from collector import demo
 from collector.cli.report import SUMMARY
+from collector.serve import demo
 
 from conftest import PYTHON
 

@@ -14,7 +14,8 @@ import subprocess
 import pytest
 
 from collector import config as config_mod
-from collector import db, importer
+from collector.ingest import importer
+from collector.storage import db
 
 from conftest import PYTHON, TRANSCRIPTS
 from test_tokens_ccusage import CCUSAGE_TIMEOUT_SECONDS, ccusage_or_skip

@@ -12,7 +12,8 @@ import subprocess
 import orjson
 import pytest
 
-from collector import db, redact
+from collector.privacy import redact
+from collector.storage import db
 from conftest import PYTHON, TRANSCRIPTS
 
 CLI = "from collector.cli import cli; cli(prog_name=\"cctracker\")"
@@ -147,7 +148,7 @@ def test_forget_drops_the_archived_lines(claude_dir, tmp_path, home):
     done = cli("restore", uuid, "--to", str(tmp_path / "out"), check=False)
     assert done.returncode == 1
     conn = db.connect(str(home / "cctracker.db"))
-    from collector import archive
+    from collector.transcripts import archive
     arch = archive.open_for(conn)
     assert arch.execute("select count(*) from files where session_uuid = ?", (uuid,)).fetchone()[0] == 0
 
@@ -160,7 +161,7 @@ def test_help_says_secrets_stay_redacted():
 def test_tailed_transcript_is_archived_as_it_grows(home, tmp_path):
     """The drain reads a live transcript at each Stop; the archive keeps every part once."""
     from collector import config as config_mod
-    from collector.drain import drain_once
+    from collector.ingest.drain import drain_once
     from replay import run_hook
 
     original = TRANSCRIPTS / "spotter" / "tool_heavy.jsonl"
@@ -202,7 +203,7 @@ def test_transcripts_read_before_the_archive_existed_are_backfilled(claude_dir, 
 
 
 def test_where_claude_code_looks_for_a_directory(tmp_path):
-    from collector import archive
+    from collector.transcripts import archive
     env = {"CLAUDE_CONFIG_DIR": str(tmp_path / "cc")}
     assert archive.default_dir("/Users/ali/.claude/projects", env) == str(
         tmp_path / "cc" / "projects" / "-Users-ali--claude-projects")

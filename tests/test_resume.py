@@ -23,7 +23,7 @@ def setup(tmp_path, home):
     # The session ran in /path/to/Demo, which is not on this machine: point it at a real one.
     workdir = tmp_path / "Demo"
     workdir.mkdir()
-    from collector import db
+    from collector.storage import db
     conn = db.connect(str(home / "cctracker.db"))
     with conn:
         conn.execute("update sessions set cwd = ? where session_uuid = ?", (str(workdir), UUID))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from collector import db, rollups
+from collector.storage import db, rollups
 
 DAY1, DAY2 = "2026-03-02", "2026-03-03"
 
@@ -231,7 +231,7 @@ def test_drain_leaves_rollups_current(home):
     from replay import load_stream, replay
 
     from collector import config as config_mod
-    from collector.drain import drain_once
+    from collector.ingest.drain import drain_once
     from conftest import HOOK_FIXTURES
 
     replay(load_stream(HOOK_FIXTURES / "session_stream.jsonl"), home)
@@ -244,7 +244,7 @@ def test_drain_leaves_rollups_current(home):
 
 
 def test_import_leaves_rollups_current(tmp_path):
-    from collector import importer
+    from collector.ingest import importer
     from conftest import TRANSCRIPTS
 
     conn = db.connect(str(tmp_path / "import.db"))
@@ -257,7 +257,7 @@ def test_daily_totals_equal_daily_activity_on_the_demo_database(tmp_path):
     """Three weeks of varied sessions, tokens of several models, files read and edited."""
     import datetime
 
-    from collector import demo
+    from collector.serve import demo
 
     path = str(tmp_path / "demo.db")
     demo.build_demo(path, days=21, seed=3, end=datetime.date(2026, 3, 20), index_search=False)

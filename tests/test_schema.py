@@ -9,8 +9,9 @@ import sys
 import apsw
 import pytest
 
-from collector import db, rollups, schema
+from collector import schema
 from collector.schema import rollup_defs
+from collector.storage import db, rollups
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 

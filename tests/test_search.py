@@ -5,10 +5,11 @@ import subprocess
 
 import pytest
 
-from collector import db, search, store
+from collector import search
 from collector.errors import InvalidInput
-from collector.search import query as query_mod
-from collector.search import results, retrieve
+from collector.search import query as query_mod, results, retrieve
+from collector.sessions import store
+from collector.storage import db
 
 import legacy
 from conftest import PYTHON

@@ -11,8 +11,10 @@ import re
 
 import pytest
 
-from collector import db, search, store
+from collector import search
 from collector.search.query import stem
+from collector.sessions import store
+from collector.storage import db
 
 DOCS = [
     ("wal", "reply", "SQLite returns SQLITE_BUSY when another writer holds the lock. Set busy_timeout to 5000 ms and keep write transactions short so readers are never blocked."),
@@ -33,7 +35,7 @@ DOCS = [
     ("pagination", "reply", "Items repeat across pages because the query orders by created_at, which is not unique; add id as a tie breaker in ORDER BY."),
     ("ssl", "reply", "requests raises SSLError: certificate verify failed because the corporate proxy re-signs traffic; point REQUESTS_CA_BUNDLE at the company root certificate."),
     ("venv", "reply", "ModuleNotFoundError: No module named 'yaml' means pyyaml is installed in another interpreter; run python -m pip install pyyaml inside the venv."),
-    ("keyerror", "tool", "pytest tests/test_drain.py\nKeyError: 'session_id' in collector/drain.py line 88 parse_event"),
+    ("keyerror", "tool", "pytest tests/test_drain.py\nKeyError: 'session_id' in collector/ingest/drain.py line 88 parse_event"),
     ("assert", "tool", "pytest tests/test_metrics.py -q\nAssertionError: expected 3 got 2 in test_turn_count_with_interruptions"),
     ("connrefused", "tool", "curl http://127.0.0.1:8000/api/health\ncurl: (7) Failed to connect to 127.0.0.1 port 8000: Connection refused"),
     ("segfault", "tool", "./build/bench --threads 8\nSegmentation fault (core dumped)"),
@@ -83,7 +85,7 @@ SIBLINGS = [
     ("reply", "Tokens refresh after five minutes because JWT_REFRESH_DELTA is set in seconds; set it to 3600."),
     ("reply", "Times show in US format because the locale is hard-coded in format_time; pass the locale through."),
     ("tool", "python scripts/fetch.py\nTimeoutError: timed out after 60s waiting for download_part"),
-    ("tool", "pytest tests/test_store.py\nKeyError: 'project_id' in collector/store.py line 40 ensure_project"),
+    ("tool", "pytest tests/test_store.py\nKeyError: 'project_id' in collector/sessions/store.py line 40 ensure_project"),
     ("tool", "pytest tests/test_waits.py -q\nAssertionError: expected 5 got 4 in test_wait_split_at_threshold"),
     ("tool", "curl http://localhost:9000/metrics\ncurl: (6) Could not resolve host: metrics.internal"),
     ("tool", "./build/bench --threads 4\nIllegal instruction (core dumped)"),

@@ -10,8 +10,10 @@ import subprocess
 import pytest
 
 from collector import config as config_mod
-from collector import db, drain_thread, projects
-from collector.drain import drain_once
+from collector.ingest import drain_thread
+from collector.ingest.drain import drain_once
+from collector.sessions import projects
+from collector.storage import db
 from replay import run_hook
 
 SESSION = "secret-session-0001"

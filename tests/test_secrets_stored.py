@@ -12,8 +12,10 @@ import uuid
 import orjson
 
 from collector import config as config_mod
-from collector import db, export, importer
-from collector.drain import drain_once
+from collector.export import tabular
+from collector.ingest import importer
+from collector.ingest.drain import drain_once
+from collector.storage import db
 from conftest import HOOK_FIXTURES
 from replay import load_stream, replay, run_hook
 from secrets_corpus import SECRETS
@@ -110,10 +112,10 @@ def _transcript(path, cwd):
 
 def _export_all(conn, tmp_path):
     files = []
-    for fmt in export.FORMATS:
+    for fmt in tabular.FORMATS:
         out = tmp_path / ("export." + fmt)
         with open(out, "w", newline="") as f:
-            export.export(conn, f, fmt=fmt, what="all" if fmt != "csv" else "messages")
+            tabular.export(conn, f, fmt=fmt, what="all" if fmt != "csv" else "messages")
         files.append(str(out))
     return files
 

@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from cctracker_client import spool
-from collector import lifeline
+from collector.serve import lifeline
 from conftest import free_port
 from replay import run_hook
 from test_serve import CLI, get, wait_for
@@ -98,7 +98,7 @@ def test_after_kill_9_serve_starts_again_on_the_same_ports(home):
 def test_a_new_serve_reclaims_a_dashboard_its_dead_parent_left(home, tmp_path):
     """Without the parent-death signal (another OS, or a child that lost it), the
     pid file lets the next serve stop the orphan that holds the port."""
-    from collector import dashboard
+    from collector.serve import dashboard
 
     dash = free_port()
     db_path = str(home / "cctracker.db")

@@ -10,8 +10,9 @@ import datetime
 import pytest
 
 from collector import config as config_mod
-from collector import db, demo
-from collector.drain import drain_once
+from collector.ingest.drain import drain_once
+from collector.serve import demo
+from collector.storage import db
 from conftest import HOOK_FIXTURES
 from legacy import view_sql
 

@@ -1,10 +1,11 @@
-"""One session reference everywhere (collector.sessionref): the UUID, any unique prefix of
+"""One session reference everywhere (collector.sessions.ref): the UUID, any unique prefix of
 it, or #id; the same in the CLI, the API and the pages. Digits alone are a UUID prefix."""
 
 import pytest
 
-from collector import db, sessionref, store
 from collector.errors import InvalidInput, NotFound
+from collector.sessions import ref as sessionref, store
+from collector.storage import db
 
 UUIDS = ["1234abcd-0000-4000-8000-000000000001", "1234abce-0000-4000-8000-000000000002",
          "98765432-0000-4000-8000-000000000003"]

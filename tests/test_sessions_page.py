@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from collector import dashboard
+from collector.serve import dashboard
 
 import dashboard_shapes
 from conftest import free_port

@@ -1,4 +1,4 @@
-"""``cctracker status`` and ``collector.status.status_report``."""
+"""``cctracker status`` and ``collector.serve.status.status_report``."""
 
 import json
 import os
@@ -8,9 +8,9 @@ from click.testing import CliRunner
 
 import cctracker_client
 from collector import config as config_mod
-from collector import db
 from collector.cli import cli
-from collector.status import status_report
+from collector.serve.status import status_report
+from collector.storage import db
 from cctracker_client import spool
 from hooks import install
 

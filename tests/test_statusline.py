@@ -11,7 +11,9 @@ import pytest
 
 from cctracker_client import statusline
 from collector import config as config_mod
-from collector import db, drain, limits
+from collector.ingest import drain
+from collector.storage import db
+from collector.usage import limits
 from conftest import ROOT, SHARED
 
 PAYLOADS = SHARED / "fixtures" / "statusline"

@@ -13,8 +13,9 @@ import pytest
 import requests
 
 from api_server import running
-from collector import db, drain
 from collector.api import stream
+from collector.ingest import drain
+from collector.storage import db
 from conftest import free_port
 from replay import run_hook
 

@@ -6,9 +6,11 @@ import json
 import os
 import subprocess
 
-from collector import blocks, db, importer
 from collector import config as config_mod
 from collector.analytics import filters, tokens, usage
+from collector.ingest import importer
+from collector.storage import db
+from collector.usage import blocks
 from conftest import PYTHON
 from test_tokens_ccusage import CCUSAGE_TIMEOUT_SECONDS, ccusage_or_skip
 

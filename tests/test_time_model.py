@@ -18,9 +18,9 @@ wall     09:00:00.412 -> 09:16:40.215 = 999.803 s
 import pytest
 
 from collector import config as config_mod
-from collector import db
 from collector.analytics import filters, metrics, timemodel
-from collector.drain import drain_once
+from collector.ingest.drain import drain_once
+from collector.storage import db
 
 from conftest import HOOK_FIXTURES
 from replay import load_stream, replay

@@ -13,7 +13,8 @@ import subprocess
 
 import pytest
 
-from collector import db, importer
+from collector.ingest import importer
+from collector.storage import db
 from conftest import ROOT, TRANSCRIPTS
 
 CCUSAGE = ROOT / ".cache" / "ccusage" / "node_modules" / ".bin" / "ccusage"

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from collector import db
+from collector.storage import db
 from conftest import PYTHON
 
 CLI = "from collector.cli import cli; cli(prog_name=\"cctracker\")"
@@ -312,7 +312,7 @@ def hook(home, path, name, at, **fields):
 
 def test_hook_prompts_follow_the_same_rules(tmp_path, home):
     from collector import config as config_mod
-    from collector.drain import drain_once
+    from collector.ingest.drain import drain_once
 
     path = tmp_path / "none.jsonl"  # no transcript: only what the hooks said
     hook(home, path, "UserPromptSubmit", "2026-03-02T10:00:00Z",
@@ -330,7 +330,7 @@ def test_hook_prompts_follow_the_same_rules(tmp_path, home):
 
 def test_live_tail_reads_the_unterminated_last_line_when_the_session_ends(projects, home):
     from collector import config as config_mod
-    from collector.drain import drain_once
+    from collector.ingest.drain import drain_once
 
     path = write(projects / (SESSION + ".jsonl"), two_turns(), final_newline=False)
     # A file being written: modified "now" however long this test takes (no clock race).
@@ -375,7 +375,7 @@ def test_search_results_carry_the_session_title(projects, home):
 def _wrong_typed_lines():
     """(field path, line) for every checked field of a good assistant line, given a value of
     the wrong type: each must be one bad line."""
-    from collector import transcript_records as r
+    from collector.transcripts import records as r
 
     base = reply("a9", "2026-03-02T10:00:31.000Z", "x", "msg_9", "req_9")
     base["message"]["content"] = [{"type": "text", "text": "x"},
@@ -398,10 +398,10 @@ def _wrong_typed_lines():
 
 @pytest.mark.parametrize("field,line", _wrong_typed_lines(), ids=[c[0] for c in _wrong_typed_lines()])
 def test_any_wrong_typed_field_is_one_bad_line_between_good_ones(tmp_path, field, line):
-    from collector import transcripts
+    from collector.transcripts import reader
 
     path = write(tmp_path / (SESSION + ".jsonl"), [two_turns()[0], line, two_turns()[1]])
-    batch, offset = transcripts.parse_file(str(path), final=True)
+    batch, offset = reader.parse_file(str(path), final=True)
     assert batch.skipped == {"bad_field:" + field: 1}
     assert [m[4] for m in batch.messages] == ["prompt", "reply"]
     assert list(batch.usage) == [("msg_1", "req_1")]
@@ -429,7 +429,7 @@ def test_a_better_title_wins_whatever_order_the_lines_are_read_in(projects, home
 
 def test_a_hook_session_gets_its_commit_from_the_repository_not_a_second_short_one(tmp_path, home):
     from collector import config as config_mod
-    from collector.drain import drain_once
+    from collector.ingest.drain import drain_once
 
     repo = tmp_path / "acme"
     repo.mkdir()

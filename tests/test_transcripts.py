@@ -11,7 +11,9 @@ import shutil
 
 import pytest
 
-from collector import db, store, transcript_store, transcripts
+from collector.sessions import store
+from collector.storage import db
+from collector.transcripts import store as transcript_store, reader
 from conftest import TRANSCRIPTS
 
 SPOTTER = TRANSCRIPTS / "spotter"
@@ -294,15 +296,15 @@ def test_file_operations_from_results(conn):
 ], ids=["typed", "slash", "slash-args", "bash-mode", "interrupt", "stdout", "no-content", "stop-hook",
         "caveat", "reminder", "ide-blocks", "compact-summary", "blank"])
 def test_classify_user_text(text, expected):
-    assert transcripts.classify_user_text(text) == expected
+    assert reader.classify_user_text(text) == expected
 
 
 def test_path_hints_for_all_layouts():
-    assert transcripts.path_hints(
+    assert reader.path_hints(
         "/p/-slug/0a1b2c3d-0000-4000-8000-000000000000.jsonl") == (
         "0a1b2c3d-0000-4000-8000-000000000000", None)
-    assert transcripts.path_hints("/p/-slug/agent-1234abcd.jsonl") == (None, "1234abcd")
-    assert transcripts.path_hints(str(SUBAGENTS / "agent-acompact-946d2b.jsonl")) == (
+    assert reader.path_hints("/p/-slug/agent-1234abcd.jsonl") == (None, "1234abcd")
+    assert reader.path_hints(str(SUBAGENTS / "agent-acompact-946d2b.jsonl")) == (
         "ae4a77f8-aedd-4bc1-888f-c94edc91af04", "acompact-946d2b")
 
 

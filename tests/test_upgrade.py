@@ -9,8 +9,10 @@ fresh database, its rows, its rollups and its full-text index intact.
 import apsw
 import pytest
 
-from collector import db, rollups, schema, store
+from collector import schema
 from collector.schema import rollup_defs
+from collector.sessions import store
+from collector.storage import db, rollups
 
 import legacy
 from test_local_days import HAWAII, zone

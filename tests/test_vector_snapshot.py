@@ -4,8 +4,9 @@ log, and ranks exactly as a matrix read from SQLite does."""
 import os
 import subprocess
 
-from collector import db, search
+from collector import search
 from collector.search import snapshot, vectors
+from collector.storage import db
 from conftest import PYTHON
 
 TEXTS = ["the database is locked while another writer commits", "flaky pytest fixture on ci",
@@ -38,7 +39,7 @@ def ranked(conn, text):
     return [r["id"] for r in search.search(conn, text, paths=["vector"], limit=8, context=False)]
 
 
-FRESH = ("import json, sys; from collector import db, search; from collector.search import vectors;"
+FRESH = ("import json, sys; from collector import search; from collector.storage import db; from collector.search import vectors;"
          "conn = db.connect(sys.argv[1]); r = [x['id'] for x in search.search(conn, sys.argv[2],"
          " paths=['vector'], limit=8, context=False)]; m = vectors._current(conn);"
          "print(json.dumps({'ids': r, 'mapped': isinstance(m.head, __import__('numpy').memmap)}))")
@@ -111,6 +112,6 @@ def test_forget_deletes_the_snapshot(tmp_path):
     conn = build(path, TEXTS)
     vectors.forget()
     ranked(conn, "x")
-    from collector import forget
+    from collector.privacy import forget
     forget.forget(conn, forget.select(conn, session="u-1"))
     assert not os.path.exists(path + ".vectors")

@@ -76,7 +76,7 @@ def test_wheel_ships_every_file_of_the_packages_and_the_dashboard(wheel):
             expected.add(SHIPPED[top] + "/" + rest)
     assert expected, "no package files found in the checkout"
     assert sorted(expected - names) == []
-    assert "collector/migrations/__init__.py" in names and "collector/pricing.json" in names
+    assert "collector/migrations/__init__.py" in names and "collector/usage/pricing.json" in names
     assert "collector/dashboard_files/metadata.yml" in names
     # Nothing may shadow the real Datasette package.
     assert not any(n.startswith("datasette/") for n in names)
@@ -172,7 +172,7 @@ def installed(request, wheel, tmp_path_factory):
 @pytest.mark.slow
 def test_installed_code_is_the_wheel_not_the_checkout(installed):
     done = _run([str(installed.python), "-c", "import collector, hooks, cctracker_client\n"
-                               "from collector import dashboard\n"
+                               "from collector.serve import dashboard\n"
                                "print(collector.__file__); print(hooks.__file__); print(dashboard.CONFIG_DIR)"],
                 installed.env, cwd=installed.cwd)
     paths = done.stdout.decode().split()

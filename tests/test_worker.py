@@ -1,10 +1,10 @@
-"""The one worker protocol (collector.worker) the drain and the importer share, on real processes."""
+"""The one worker protocol (collector.ingest.worker) the drain and the importer share, on real processes."""
 
 import os
 
 import pytest
 
-from collector.worker import Worker, WorkerError
+from collector.ingest.worker import Worker, WorkerError
 
 
 def squares(offset):

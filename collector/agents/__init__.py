@@ -1,8 +1,8 @@
 """Session files of coding agents other than Claude Code.
 
 Each reader turns one agent's session file into the same
-:class:`collector.transcripts.Batch` the Claude Code parser makes, so the
-one session model (``transcript_store``) stores every agent's sessions:
+:class:`collector.transcripts.reader.Batch` the Claude Code parser makes, so the
+one session model (``transcripts.store``) stores every agent's sessions:
 prompts, replies, reasoning, tool calls, turns and token usage, with the
 session's ``agent`` set. Formats: shared/reference/other-agents.md.
 

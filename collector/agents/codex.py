@@ -1,4 +1,4 @@
-"""OpenAI Codex rollouts (``rollout-*.jsonl``) as a :class:`~collector.transcripts.Batch`.
+"""OpenAI Codex rollouts (``rollout-*.jsonl``) as a :class:`~collector.transcripts.reader.Batch`.
 
 A rollout is one thread: ``session_meta`` first, then ``turn_context`` (the
 model of the next request), ``response_item`` (what the model saw and said)
@@ -26,9 +26,9 @@ import re
 
 import orjson
 
-from ..transcript_lines import norm_ts, read_lines
-from ..transcripts import Parser
-from .common import CODEX, add_typed
+from ..transcripts.lines import norm_ts, read_lines
+from ..transcripts.reader import Parser
+from .common import add_typed, CODEX
 
 IDE_REQUEST = "## My request for Codex:"
 EXIT_PATTERNS = (re.compile(r"^Exit code: (-?\d+)", re.M), re.compile(r"^Process exited with code (-?\d+)", re.M))

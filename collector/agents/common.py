@@ -1,6 +1,6 @@
 """What every agent reader shares: the agent names and how typed input is recorded."""
 
-from ..transcript_lines import classify_typed_prompt
+from ..transcripts.lines import classify_typed_prompt
 
 CLAUDE = "claude-code"
 CODEX = "codex"

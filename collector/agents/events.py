@@ -3,7 +3,7 @@
 The hook script installed for another agent (``cctracker install --agent``)
 tags each payload with ``cctracker_agent``; :func:`normalize` then maps the
 event to the one Claude Code sends for the same moment, so the one session
-model (:class:`collector.model.Model`) applies it. Codex's hooks engine
+model (:class:`collector.sessions.model.Model`) applies it. Codex's hooks engine
 (0.114+) already uses Claude's names and payloads. Gemini CLI's differ:
 
 =============  ====================  ==========================================
@@ -21,7 +21,7 @@ Notification   Notification          ``ToolPermission`` opens a permission wait
 
 Gemini's hook calls carry no tool call id, so the chat file's calls (which
 have one) would be stored a second time: the session model's
-``merge_hook_calls`` (:mod:`collector.model_records`) folds each hook call
+``merge_hook_calls`` (:mod:`collector.sessions.records`) folds each hook call
 into the chat file's call of the same tool at the same moment.
 """
 

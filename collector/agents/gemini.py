@@ -1,5 +1,5 @@
 """Gemini CLI chat files (``chats/session-*.json`` and ``.jsonl``) as a
-:class:`~collector.transcripts.Batch`.
+:class:`~collector.transcripts.reader.Batch`.
 
 Up to v0.38 a chat is one JSON object rewritten in place; from v0.39 it is
 JSONL where a message line whose ``id`` was seen before *replaces* that
@@ -24,9 +24,9 @@ import os
 
 import orjson
 
-from ..transcript_lines import norm_ts
-from ..transcripts import Parser
-from .common import GEMINI, add_typed
+from ..transcripts.lines import norm_ts
+from ..transcripts.reader import Parser
+from .common import add_typed, GEMINI
 
 INJECTED_PREFIXES = ("<session_context>", "<hook_context>")
 #: User records the CLI writes itself: tool results sent back (older files hold them as

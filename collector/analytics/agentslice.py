@@ -11,7 +11,7 @@ slices of all agents to the view's rows.
 
 import re
 
-from .. import db
+from ..storage import db
 
 #: Agent names: lower case words joined by hyphens (``claude-code``, ``codex``).
 AGENT = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")

@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from .. import db
+from ..storage import db
 from . import scores, timemodel, tokens
 
 BY = ("day", "week", "session", "project", "model", "agent")

@@ -3,8 +3,8 @@
 import dataclasses
 import datetime
 
-from .. import localdays
 from ..errors import InvalidInput
+from ..times import local
 from . import agentslice
 
 #: The founding spec's default window for ``/api/analytics/productivity``.
@@ -40,13 +40,13 @@ class Filters:
             params.append(self.start_date)
             if at:
                 sql.append("%s >= ?" % at)
-                params.append(localdays.day_start(self.start_date))
+                params.append(local.day_start(self.start_date))
         if self.end_date:
             sql.append("%s <= ?" % day)
             params.append(self.end_date)
-            if at and localdays.day_end(self.end_date):
+            if at and local.day_end(self.end_date):
                 sql.append("%s < ?" % at)
-                params.append(localdays.day_end(self.end_date))
+                params.append(local.day_end(self.end_date))
         return " and ".join(sql), params
 
     def as_dict(self):
@@ -109,7 +109,7 @@ def parse(project_id=None, start_date=None, end_date=None, days=None, default_da
     if n is None and start is None and default_days:
         n = default_days
     if n is not None:
-        last = datetime.date.fromisoformat(end) if end else (today or localdays.today())
+        last = datetime.date.fromisoformat(end) if end else (today or local.today())
         try:
             start = (last - datetime.timedelta(days=n - 1)).isoformat()
         except OverflowError:

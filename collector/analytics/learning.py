@@ -14,7 +14,8 @@ import threading
 
 import numpy as np
 
-from .. import db, store
+from ..sessions import store
+from ..storage import db
 from . import signatures
 from .timemodel import week_of
 

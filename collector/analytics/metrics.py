@@ -5,7 +5,7 @@ figures are sums of ``daily_activity`` rows, per-session ones come from
 ``session_summary``.
 """
 
-from .. import db
+from ..storage import db
 from . import scores, timemodel
 
 #: How many tools/files a "top" list shows.

@@ -10,7 +10,7 @@ import collections
 import os
 import re
 
-from .. import db
+from ..storage import db
 from .timemodel import week_of
 
 #: A signature seen in at least this many sessions is recurring.

@@ -2,7 +2,7 @@
 queries and charts) use them instead of writing them again.
 
 - ``local_day_start(day)`` / ``local_day_end(day)``: the stored-time (UTC) bounds of a local
-  calendar day, :func:`collector.localdays.day_start` / ``day_end``; NULL for a day that is not
+  calendar day, :func:`collector.times.local.day_start` / ``day_end``; NULL for a day that is not
   ``YYYY-MM-DD`` (the filter then matches nothing, as an empty Datasette field should).
 - ``engagement_score(wall, active, thinking, user_wait, prompts)`` and
   ``productivity_score(active, files_modified, lines_changed, commits, ok, failures)``: the
@@ -12,7 +12,7 @@ The dashboard's plugin (``datasette/plugins/sql_functions.py``) registers them o
 Datasette connection; tests that run the dashboard's SQL register them the same way.
 """
 
-from .. import localdays
+from ..times import local
 from . import scores
 
 
@@ -35,8 +35,8 @@ def _score(fn):
 
 #: name -> (number of arguments, function)
 FUNCTIONS = {
-    "local_day_start": (1, _day(localdays.day_start)),
-    "local_day_end": (1, _day(localdays.day_end)),
+    "local_day_start": (1, _day(local.day_start)),
+    "local_day_end": (1, _day(local.day_end)),
     "engagement_score": (5, _score(scores.engagement)),
     "productivity_score": (6, _score(scores.productivity)),
 }

@@ -8,7 +8,7 @@ and ``think_times`` views. Definitions: docs/metrics.md.
 
 import datetime
 
-from .. import db, rollups
+from ..storage import db, rollups
 
 #: Columns of ``daily_activity`` that add up across days and projects.
 ADDITIVE = (

@@ -6,7 +6,7 @@ transcripts are read); prices from ``model_prices`` through the
 ``token_usage_priced`` view. An unknown model's cost is None, never 0.
 """
 
-from .. import db
+from ..storage import db
 
 TOKEN_COLUMNS = ("input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens",
                  "total_tokens")

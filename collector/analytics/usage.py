@@ -13,7 +13,7 @@ is listed in ``unpricedModels``; a group of zero tokens costs exactly 0.
 
 import datetime
 
-from .. import db
+from ..storage import db
 
 #: Claude Code's own API error notes (transcripts.SYNTHETIC_MODEL).
 SYNTHETIC = "<synthetic>"

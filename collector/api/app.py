@@ -32,9 +32,9 @@ import apsw
 import falcon
 import orjson
 
-from .. import db as db_mod
 from ..errors import CCTrackerError, InvalidInput, NotFound
-from ..privacy import Privacy
+from ..privacy.policy import Privacy
+from ..storage import db as db_mod
 from . import openapi
 from .security import Security
 from .validate import HTTPError

@@ -11,7 +11,8 @@ from msgspec import Struct
 
 from cctracker_client import spool, unsaved
 
-from .. import db, drain_thread
+from ..ingest import drain_thread
+from ..storage import db
 from . import openapi
 
 

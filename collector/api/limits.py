@@ -4,8 +4,8 @@ from typing import Optional
 
 from msgspec import Struct
 
-from .. import blocks, limits
 from ..errors import InvalidInput
+from ..usage import blocks, limits
 from . import openapi
 from .validate import param_int, param_time
 

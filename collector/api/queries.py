@@ -5,8 +5,9 @@ Session figures come from the ``session_summary`` view and project figures
 from ``project_summary``, so the API, the CLI and Datasette agree.
 """
 
-from .. import db, localdays, rollups
 from ..errors import NotFound
+from ..storage import db, rollups
+from ..times import local
 
 #: Message text in a timeline item is cut here; the session endpoint and
 #: search give the whole text.
@@ -80,9 +81,9 @@ def timeline(conn, project_id, start_date=None, end_date=None, limit=DEFAULT_TIM
     summary = project(conn, project_id)
     params = {"project": project_id, "start": None, "end": None, "limit": limit}
     if start_date:
-        params["start"] = localdays.day_start(start_date)
+        params["start"] = local.day_start(start_date)
     if end_date:
-        params["end"] = localdays.day_end(end_date)
+        params["end"] = local.day_end(end_date)
     items = []
     for kind, sql in _TIMELINE.items():
         query = ("select * from (%s) where (:start is null or ts >= :start)"
@@ -139,12 +140,12 @@ def session_detail(conn, key):
     """One session with its turns, tool calls, waits, git operations, commits and messages count.
 
     ``key`` is our integer id (the ``session_id`` the API returns), or a session reference
-    (collector.sessionref): Claude's session UUID, a unique prefix of it, or ``#id``.
+    (collector.sessions.ref): Claude's session UUID, a unique prefix of it, or ``#id``.
     """
     row = db.one(conn, "select id from sessions where id = ?", (key,)) if isinstance(key, int) else None
     if row is None:
         # Anything else is the one session reference: UUID, unique prefix or #id (%23id).
-        from .. import sessionref
+        from ..sessions import ref as sessionref
         from ..errors import InvalidInput
 
         try:

@@ -21,10 +21,10 @@ import time
 import falcon
 import orjson
 
-from .. import live
 from ..errors import InvalidInput
+from ..serve import live
 from . import openapi
-from .validate import MAX_ID, HTTPError, param_int
+from .validate import HTTPError, MAX_ID, param_int
 
 #: Concurrent streams; ``server.THREADS`` counts them on top of the ordinary workers.
 MAX_STREAMS = 4

@@ -12,8 +12,8 @@ import msgspec
 
 from cctracker_client import spool_read
 
-from .. import localdays
 from ..errors import InvalidInput
+from ..times import local
 
 #: Largest request body for the ordinary endpoints. A hook payload is at most
 #: ~1 MiB after the client cuts it (``spool.MAX_PAYLOAD_BYTES``); a legacy
@@ -217,7 +217,7 @@ def param_time(req, name):
         return None
     try:
         if len(raw) == 10:  # a local calendar day: where it begins
-            return localdays.day_start(datetime.date.fromisoformat(raw))
+            return local.day_start(datetime.date.fromisoformat(raw))
         else:
             value = datetime.datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:

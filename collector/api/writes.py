@@ -1,7 +1,7 @@
 """The founding spec's POST endpoints (sessions, conversation, activity, waiting, git) as events.
 
 Each request becomes the events it stands for, applied by the one session
-model (:class:`collector.model.Model`) in one transaction: a session start is
+model (:class:`collector.sessions.model.Model`) in one transaction: a session start is
 ``SessionStart``, a prompt ``UserPromptSubmit``, a reply ``Stop``, an activity
 ``PostToolUse`` (or ``PostToolUseFailure``), and the three things hooks never
 report are the model's *reported* events (``WaitingStart``, ``WaitingEnd``,
@@ -19,11 +19,12 @@ import hashlib
 import math
 import uuid as uuid_mod
 
-from .. import db, projects, rollups, store, tools
-from ..db import write_transaction as _write_transaction
 from ..errors import InvalidInput, NotFound
-from ..model import Model
-from ..privacy import remote as privacy_remote
+from ..privacy.policy import remote as privacy_remote
+from ..sessions import projects, store, tools
+from ..sessions.model import Model
+from ..storage import db, rollups
+from ..storage.db import write_transaction as _write_transaction
 from .validate import iso, parse_stored
 
 

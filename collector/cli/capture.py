@@ -182,7 +182,7 @@ def uninstall(scope, settings_file, dry_run, mcp, agent, as_json, statusline):
 @click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
 def status(settings_files, as_json):
     """Hooks installed, spool backlog, kept errors, database and transcript warnings."""
-    from ..status import status_report
+    from ..serve.status import status_report
 
     report = status_report(load_config(), settings_files=settings_files)
     if as_json:

@@ -5,9 +5,9 @@ import sys
 
 import click
 
-from .. import db
-from .. import export as export_mod
-from .. import forget as forget_mod
+from ..export import tabular as export_mod
+from ..privacy import forget as forget_mod
+from ..storage import db
 from .base import cli, echo_json, fail, guard, load_config, table
 
 
@@ -68,7 +68,7 @@ def export(fmt, session, what, project, since, until, agent, output, as_json):
 
 
 def _readable(fmt, session, what, project, since, until, output, as_json, agent=None):
-    from .. import readable
+    from ..export import readable
 
     if fmt not in readable.FORMATS:
         fail("--session goes with --format md or html")

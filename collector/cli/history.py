@@ -20,7 +20,8 @@ def import_(paths, as_json):
     """
     import apsw
 
-    from .. import db, importer
+    from ..storage import db
+    from ..ingest import importer
 
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
@@ -50,7 +51,7 @@ def import_(paths, as_json):
     summary["roots"] = roots
     summary["refused"] = refused
     # Transcripts read before the archive existed are archived now, once (cctracker restore).
-    from .. import archive
+    from ..transcripts import archive
 
     summary["archive_backfilled"] = archive.backfill(conn, config)
     if as_json:
@@ -93,7 +94,7 @@ def _has_transcript_line(path):
 
 
 def _with_bar(conn, roots, config, total, count):
-    from .. import importer
+    from ..ingest import importer
 
     done = {"files": 0, "bytes": 0}
 

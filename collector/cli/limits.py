@@ -4,8 +4,8 @@ import datetime
 
 import click
 
-from .. import blocks as blocks_mod
-from .. import db
+from ..storage import db
+from ..usage import blocks as blocks_mod
 from .base import cli, echo_json, fail, load_config, table
 
 
@@ -150,7 +150,7 @@ def install_statusline(path, mode, dry_run, as_json, uninstall=False):
 
 def _first_summary():
     """Write the status line's summary now, so it has today's figures before serve runs."""
-    from .. import limits
+    from ..usage import limits
 
     config = load_config()
     try:

@@ -14,6 +14,6 @@ def mcp_command():
     All read-only; text was redacted when stored. Register it with
     `cctracker install --mcp`; Claude Code then starts it for each session.
     """
-    from .. import mcp_server
+    from ..claude import mcp_server
 
     mcp_server.run(load_config().db_path)

@@ -15,7 +15,7 @@ def prices(as_json):
     models or replace a bundled row; they apply to all history at the next
     drain or import. A model no row matches has an unknown cost, never 0.
     """
-    from .. import pricing
+    from ..usage import pricing
 
     config = load_config()
     try:

@@ -3,9 +3,11 @@ project or model. A thin skin over ``collector.analytics``."""
 
 import click
 
-from .. import db, localdays, sessionref
 from ..analytics import breakdown, filters as filters_mod, metrics, tokens
 from ..errors import InvalidInput
+from ..sessions import ref
+from ..storage import db
+from ..times import local
 from .base import cli, echo_json, guard, load_config, table
 
 #: Rows of the summary: (label, key, format, what it is computed from).
@@ -101,7 +103,7 @@ def _table_rows(by, found, prefixes=None):
         out = []
         for r in found:
             row = _group_row(("session", prefixes.get(r["session_uuid"], r["session_uuid"])), r)
-            row.update({"project": r["project_name"] or "n/a", "started": localdays.minute(r["started_at"]),
+            row.update({"project": r["project_name"] or "n/a", "started": local.minute(r["started_at"]),
                         "tools": fmt(r["tool_calls"], "int")})
             out.append(row)
         return out
@@ -178,7 +180,7 @@ def time_report(by, days, start_date, end_date, project, as_json, agent=None):
     table([{"metric": label, "value": "n/a" if summary.get(key) is None and not summary.get("sessions")
             else fmt(summary.get(key), kind), "from": how} for label, key, kind, how in SUMMARY])
     click.echo("\nBy %s" % by)
-    prefixes = sessionref.shorts(r[0] for r in conn.execute("select session_uuid from sessions")) \
+    prefixes = ref.shorts(r[0] for r in conn.execute("select session_uuid from sessions")) \
         if by == "session" else None
     table(_table_rows(by, found, prefixes), COLUMNS.get(by, [by if by != "project" else "project"] + GROUP_COLUMNS))
     click.echo("\nTools")

@@ -7,9 +7,10 @@ import re
 
 import click
 
-from .. import db, sessionref
 from ..analytics import filters as filters_mod, usage
 from ..errors import InvalidInput
+from ..sessions import ref
+from ..storage import db
 from .base import echo_json, guard, load_config
 from .report import report, resolve_project
 
@@ -110,7 +111,7 @@ def _run(period, since, until, project, breakdown, as_json, start_of_week, agent
                                   filters_mod.parse_agent(agent))
     data = usage.report(conn, filters, period, start_of_week=start_of_week)
     if period == "session":
-        prefixes = sessionref.shorts(r[0] for r in conn.execute("select session_uuid from sessions"))
+        prefixes = ref.shorts(r[0] for r in conn.execute("select session_uuid from sessions"))
         for e in data["sessions"]:
             # The reference to type, then the session's title (cut to the column's width).
             e["label"] = prefixes.get(e["sessionId"], e["sessionId"] or "?") + (

@@ -8,7 +8,8 @@ import sys
 
 import click
 
-from .. import db, localdays
+from ..storage import db
+from ..times import local
 from .base import cli, echo_json, fail, guard, load_config
 
 #: Sessions listed to choose from when a query finds several.
@@ -24,13 +25,13 @@ def _connect():
 
 
 def _label(s):
-    when = localdays.minute(s["started_at"]) if s.get("started_at") else "?"
+    when = local.minute(s["started_at"]) if s.get("started_at") else "?"
     title = (s.get("title") or "").strip().replace("\n", " ")[:60]
     return "%s  %s  %s  %s" % (s["session_uuid"], when, s.get("project_name") or "?", title)
 
 
 def _write(conn, session, to, force, as_json):
-    from .. import handoff
+    from ..claude import handoff
 
     try:
         written = handoff.restore(conn, session, to, overwrite=force)
@@ -64,7 +65,7 @@ def restore_command(session, to, force, as_json):
     tracker stored [REDACTED:...] the restored file holds that marker, not
     the secret.
     """
-    from .. import handoff
+    from ..claude import handoff
 
     conn = _connect()
     found = handoff.session_by_ref(conn, session)
@@ -88,7 +89,7 @@ def resume_command(query, project, pick, print_only, restore, as_json):
     When Claude Code has deleted the transcript, it offers to restore it from
     the archive first (secrets stay redacted in a restored transcript).
     """
-    from .. import handoff
+    from ..claude import handoff
 
     conn = _connect()
     found = handoff.find(conn, query, limit=CHOICES, project=project)

@@ -13,10 +13,10 @@ def drain(as_json):
     """Drain the spool into the database once, then exit."""
     import apsw
 
-    from .. import db
-    from ..drain import drain_once
+    from ..storage import db
+    from ..ingest.drain import drain_once
 
-    from ..drain_thread import log_failure
+    from ..ingest.drain_thread import log_failure
 
     config = load_config()
     try:
@@ -53,9 +53,9 @@ def serve(host, port, dashboard_port, demo, no_dashboard, no_import):
     Ctrl-C stops everything. On first run with an empty database, the
     transcripts Claude Code still has are imported in the background.
     """
-    from ..dashboard import DashboardError
+    from ..serve.dashboard import DashboardError
     from ..errors import CCTrackerError
-    from ..service import Service
+    from ..serve.service import Service
 
     # Started with SIGINT ignored (a parent that ignores it passes that on, and
     # Python then never raises KeyboardInterrupt), serve could not be stopped

@@ -12,7 +12,7 @@ CATCH_UP = 2000
 def _connect():
     import apsw
 
-    from .. import db
+    from ..storage import db
 
     config = load_config()
     try:
@@ -41,7 +41,8 @@ def search_command(query, project, session, since, until, kind, model, agent, li
     QUERY is plain text: quotes, parentheses and FTS operators are searched
     as they are. Matches are shown in [brackets].
     """
-    from .. import localdays, search
+    from ..times import local
+    from .. import search
     from ..search import results
 
     conn = _connect()
@@ -57,7 +58,7 @@ def search_command(query, project, session, since, until, kind, model, agent, li
         return
     for item in found:
         where = " · ".join(filter(None, [
-            localdays.minute(item["timestamp"]), item["project_name"],
+            local.minute(item["timestamp"]), item["project_name"],
             item["agent"] if item.get("agent") not in (None, "claude-code") else None,
             "session %s" % (item["session_uuid"] or item["session_id"]) if item["session_id"] else None,
             "“%s”" % item["session_title"][:60] if item.get("session_title") else None,

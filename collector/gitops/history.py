@@ -109,7 +109,7 @@ def sync_commits(conn, *, project_id, repo_path, since, until=None, privacy=None
         return 0
     commits = parse_log(output)
     if privacy is None:
-        from ..privacy import Privacy
+        from ..privacy.policy import Privacy
 
         privacy = Privacy(None)  # full: redacted
     with conn:

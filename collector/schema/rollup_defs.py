@@ -3,7 +3,7 @@
 This file is a repeatable part of the schema (see :mod:`collector.schema`):
 when its text changes, the next start drops the ``rollup_*`` triggers,
 creates them again from here and recomputes every rollup row. It imports
-nothing: the runner and :mod:`collector.rollups` (the incremental refresh)
+nothing: the runner and :mod:`collector.storage.rollups` (the incremental refresh)
 both read it.
 
 The views aggregate whole tables: right for one report, too slow for a
@@ -12,7 +12,7 @@ reads small per-day counters instead. Keeping them current row by row (an
 upsert with a project lookup per insert, update and delete) cost over a
 third of an import, so the triggers only note which (day, session) or
 (day, project) changed in ``rollup_dirty`` (a key already marked costs one
-b-tree probe), and ``collector.rollups.refresh`` recomputes exactly those
+b-tree probe), and ``collector.storage.rollups.refresh`` recomputes exactly those
 keys once per drain batch, import group or API write.
 
 Days and hours are local (the machine's zone, SQLite's ``'localtime'``),

@@ -15,7 +15,7 @@ import logging
 
 import apsw
 
-from .. import store
+from ..sessions import store
 from . import vectors
 
 log = logging.getLogger("cctracker.search")

@@ -10,8 +10,8 @@ import dataclasses
 import datetime
 import re
 
-from .. import localdays, timeutil
 from ..errors import InvalidInput
+from ..times import local, utc as timeutil
 
 #: Longer queries are cut: nobody types more, and each term costs an FTS lookup.
 MAX_QUERY_CHARS = 1000
@@ -151,8 +151,8 @@ def parse_time(field, value, now=None, end=False):
         if len(value) == 10:
             # A bare date is a local calendar day; as the end of a range, all of it.
             if not end:
-                return localdays.day_start(moment.date())
-            following = localdays.day_end(moment.date())
+                return local.day_start(moment.date())
+            following = local.day_end(moment.date())
             if following is None:
                 return "9999-12-31T23:59:59.999999Z"
             moment = datetime.datetime.fromisoformat(following.replace("Z", "+00:00"))
@@ -225,12 +225,12 @@ def make_filters(conn, project=None, project_id=None, session=None, session_id=N
         if isinstance(session, int):
             filters.session_id = session
         else:
-            # The one session reference (UUID, unique prefix or #id): collector.sessionref.
-            from .. import sessionref
+            # The one session reference (UUID, unique prefix or #id): collector.sessions.ref.
+            from ..sessions import ref
             from ..errors import NotFound
 
             try:
-                filters.session_id = sessionref.lookup(conn, session)[0]
+                filters.session_id = ref.lookup(conn, session)[0]
             except (NotFound, InvalidInput) as e:
                 if strict:
                     raise InvalidInput("session", str(e).replace("session: ", "")) from None

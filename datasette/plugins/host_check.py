@@ -27,7 +27,7 @@ DB_NAME = "cctracker"
 _DATABASE_PATH = re.compile(r"^/%s(\.[a-z]+)?/?$" % DB_NAME)
 
 
-#: The address ``--host`` bound (collector.dashboard.start passes it): 0.0.0.0 adds this
+#: The address ``--host`` bound (collector.serve.dashboard.start passes it): 0.0.0.0 adds this
 #: machine's names, as in the API.
 BOUND_ENV = "CCTRACKER_DASHBOARD_HOST"
 
@@ -114,7 +114,7 @@ def neutralise_csv(body):
     import csv
     import io
 
-    from collector.export import csv_cell
+    from collector.export.tabular import csv_cell
 
     text = body.decode("utf-8", "replace")
     out = io.StringIO()

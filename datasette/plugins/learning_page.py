@@ -10,7 +10,7 @@ DB_NAME = "cctracker"
 
 
 def _learning(path, project_id, date_from, date_to):
-    from collector import db
+    from collector.storage import db
     from collector.analytics import filters, learning
 
     conn = db.connect(path, readonly=True)

@@ -16,7 +16,8 @@ DB_NAME = "cctracker"
 
 
 def _snapshot(path):
-    from collector import db, live
+    from collector.storage import db
+    from collector.serve import live
 
     conn = db.connect(path, readonly=True)
     try:

@@ -1,11 +1,11 @@
 """The ``local`` template filter: a stored UTC time as the local ``YYYY-MM-DD HH:MM``
-people read (collector.localdays.minute); anything else passes through unchanged."""
+people read (collector.times.local.minute); anything else passes through unchanged."""
 
 import re
 
 from datasette import hookimpl
 
-from collector import localdays
+from collector.times import local as localdays
 
 _STORED = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
 

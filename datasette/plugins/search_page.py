@@ -15,7 +15,8 @@ _NOT_MARK = re.compile(r"<(?!/?mark>)[^>]*>")
 
 
 def _search(path, query, filters):
-    from collector import db, search
+    from collector.storage import db
+    from collector import search
 
     conn = db.connect(path, readonly=True)
     try:

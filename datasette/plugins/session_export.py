@@ -12,7 +12,8 @@ DB_NAME = "cctracker"
 
 
 def _render(path, session_id, fmt):
-    from collector import db, readable
+    from collector.storage import db
+    from collector.export import readable
 
     conn = db.connect(path, readonly=True)
     try:

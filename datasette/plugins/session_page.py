@@ -1,7 +1,7 @@
 """The session page: one session's prompts, work, waits, tool calls and commits on one
 time axis, with the conversation beside it (``/-/cctracker/session/<ref>``).
 
-``<ref>`` is what every command takes (collector.sessionref): the session UUID, a unique
+``<ref>`` is what every command takes (collector.sessions.ref): the session UUID, a unique
 prefix of it, or ``#id`` (``%23id`` in a URL). A bare number is the id the dashboard's own
 links carry. Times show in local time.
 """
@@ -11,9 +11,10 @@ from urllib.parse import unquote
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
-from collector import localdays, sessionref, timeutil
-from collector.display import TITLE_SQL, duration
 from collector.errors import CCTrackerError
+from collector.serve.display import duration, TITLE_SQL
+from collector.sessions import ref as sessionref
+from collector.times import local, utc
 
 DB_NAME = "cctracker"
 #: A marathon session can have tens of thousands of tool calls; the chart shows the first ones.
@@ -26,7 +27,7 @@ async def _rows(db, sql, params):
 
 def _clock(stored):
     """A stored time as local HH:MM:SS (the day is in the page header)."""
-    value = timeutil.parse(stored)
+    value = utc.parse(stored)
     return value.astimezone().strftime("%H:%M:%S") if value else ""
 
 
@@ -59,12 +60,12 @@ async def session_page(datasette, request):
     for m in messages:
         m["clock"] = _clock(m["created_at"])
     for c in commits:
-        c["local"] = localdays.minute(c["committed_at"])
+        c["local"] = local.minute(c["committed_at"])
     uuids = [r[0] for r in (await db.execute("select session_uuid from sessions")).rows]
     session.update(
         ref=sessionref.shorts(uuids).get(session["session_uuid"], session["session_uuid"]),
-        started_local=localdays.minute(session["started_at"]),
-        ended_local=localdays.minute(session["ended_at"]) if session["ended_at"] else "",
+        started_local=local.minute(session["started_at"]),
+        ended_local=local.minute(session["ended_at"]) if session["ended_at"] else "",
         durations={k: duration(session[k]) for k in ("claude_working_seconds", "permission_wait_seconds",
                                                      "thinking_seconds", "away_seconds", "wall_seconds")},
         untitled=not (session["title"] or "").strip())

@@ -2,7 +2,7 @@
 filtered by project, local days, coding agent, model and text (title and prompts), each opening its page.
 
 Titles come from ``sessions.title``; a session without one shows its first typed prompt,
-so no row is blank. Times are local (``localdays.minute``), never stored UTC text.
+so no row is blank. Times are local (``times.local.minute``), never stored UTC text.
 """
 
 import re
@@ -10,8 +10,9 @@ import re
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-from collector import localdays, sessionref
-from collector.display import TITLE_SQL, duration
+from collector.serve.display import duration, TITLE_SQL
+from collector.sessions import ref
+from collector.times import local
 
 DB_NAME = "cctracker"
 PAGE_SIZE = 50
@@ -40,10 +41,10 @@ def where_clause(form):
         params["project"] = form["project"]
     # started_at bounds (not day) so the sessions_started index does the filtering.
     if form["date_from"]:
-        where.append("started_at >= " + localdays.SQL_DAY_START.format(day=":date_from"))
+        where.append("started_at >= " + local.SQL_DAY_START.format(day=":date_from"))
         params["date_from"] = form["date_from"]
     if form["date_to"]:
-        where.append("started_at < " + localdays.SQL_DAY_END.format(day=":date_to"))
+        where.append("started_at < " + local.SQL_DAY_END.format(day=":date_to"))
         params["date_to"] = form["date_to"]
     if form["model"]:
         where.append("model = :model")
@@ -87,10 +88,10 @@ async def sessions_page(datasette, request):
         % (TITLE_SQL, where, SORTS[sort][1], direction, direction, PAGE_SIZE, (page - 1) * PAGE_SIZE),
         params)).rows]
     uuids = [r[0] for r in (await database.execute("select session_uuid from sessions")).rows]
-    prefixes = sessionref.shorts(uuids)
+    prefixes = ref.shorts(uuids)
     for r in rows:
         r["ref"] = prefixes.get(r["session_uuid"], r["session_uuid"])
-        r["started_local"] = localdays.minute(r["started_at"])
+        r["started_local"] = local.minute(r["started_at"])
         r["active"] = duration(r["active_seconds"])
     projects = [dict(r) for r in (await database.execute("select id, name from projects order by name")).rows]
     models = [r[0] for r in (await database.execute(

@@ -1,6 +1,6 @@
 """Require ``CCTRACKER_TOKEN`` on every request when it is set.
 
-Set, it is required on loopback too (``collector.dashboard.start`` refuses
+Set, it is required on loopback too (``collector.serve.dashboard.start`` refuses
 a token under 32 characters). A client sends ``Authorization: Bearer
 <token>``, or opens any page once with ``?token=<token>``: that sets a
 cookie and redirects to the same page (on this server) without the token

@@ -318,7 +318,7 @@
   const root = document.querySelector('.cct-menu .cct-brand')
   const base = root ? root.getAttribute('href').replace(/-\/dashboards\/overview$/, '') : '/'
   const path = window.location.pathname
-  // A session page's reference: our id, the UUID, a prefix of it, or #id (collector.sessionref).
+  // A session page's reference: our id, the UUID, a prefix of it, or #id (collector.sessions.ref).
   const match = path.match(/\/-\/cctracker\/session\/([^/.]+)$/)
   const session = match ? decodeURIComponent(match[1]) : null
   if (!session && !/\/-\/dashboards\/overview$/.test(path)) return

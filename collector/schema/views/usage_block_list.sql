@@ -1,5 +1,5 @@
 create view usage_block_list as
--- 5-hour blocks (ccusage's rules, kept by collector.limits after each drain) for the Limits page:
+-- 5-hour blocks (ccusage's rules, kept by collector.usage.limits after each drain) for the Limits page:
 -- the burn rate runs over the minutes between the block's first and last API response; a block
 -- is active while now is before its end and within 5 hours of its last response.
 select b.start_time, b.end_time, b.first_entry_time, b.actual_end_time, b.is_gap, b.entries,

@@ -1,0 +1,1 @@
+"""Giving history back to Claude Code: restore and resume a session, the MCP server."""

@@ -1,0 +1,1 @@
+"""What may be stored: privacy levels, secret redaction, and forgetting sessions."""

@@ -1,0 +1,3 @@
+"""``cctracker serve``: the process, its dashboard, live updates, health (``status``) and demo
+data.
+"""

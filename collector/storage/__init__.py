@@ -1,0 +1,1 @@
+"""The database: connections (apsw, WAL, schema on open) and the rollup recompute."""
