@@ -2,10 +2,14 @@
 
 import dataclasses
 import datetime
+import re
 
 from ..errors import InvalidInput
 from ..times import local
 from . import agentslice
+
+#: A date as the export and forget options take it.
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 #: The founding spec's default window for ``/api/analytics/productivity``.
 DEFAULT_DAYS = 30
@@ -117,3 +121,55 @@ def parse(project_id=None, start_date=None, end_date=None, days=None, default_da
     # An end before the start is an empty range (as in search), not an error:
     # every figure is then zero or empty.
     return Filters(project, start, end, parse_agent(agent))
+
+
+# The command-line and export forms of the same filters (one owner: this module).
+
+def parse_date(text, field):
+    """A ``YYYY-MM-DD`` date, or InvalidInput naming the field."""
+    if text is None:
+        return None
+    if not _DATE.match(text):
+        raise InvalidInput(field, "expected a date as YYYY-MM-DD, got %r" % text)
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(field, "%r is not a real date" % text) from None
+
+
+def resolve_projects(conn, project):
+    """Project ids for a name or an id; InvalidInput when none matches."""
+    if project is None:
+        return None
+    text = str(project).strip()
+    ids = [r[0] for r in conn.execute("select id from projects where name = ? or path = ?", (text, text))]
+    if not ids and text.isdigit():
+        ids = [r[0] for r in conn.execute("select id from projects where id = ?", (int(text),))]
+    if not ids:
+        raise InvalidInput("project", "no project named %r" % text)
+    return ids
+
+
+def parse_day(field, value):
+    """YYYYMMDD (ccusage's form) or YYYY-MM-DD to YYYY-MM-DD; InvalidInput naming the option."""
+    if value is None:
+        return None
+    text = value.strip()
+    if re.fullmatch(r"\d{8}", text):
+        text = "%s-%s-%s" % (text[:4], text[4:6], text[6:])
+    try:
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise InvalidInput(field, "must be a day like 20260302 or 2026-03-02") from None
+
+
+def resolve_project(conn, project):
+    """A project id from an id or a name/path given on the command line."""
+    if project is None:
+        return None
+    if project.isdigit():
+        return int(project)
+    found = conn.execute("select id from projects where name = ? or path = ?", (project, project)).fetchall()
+    if len(found) != 1:
+        raise InvalidInput("project", "no single project named %r" % project)
+    return found[0][0]

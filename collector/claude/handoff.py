@@ -50,9 +50,8 @@ def find(conn, text, *, limit=5, project=None):
         if found:
             found["snippet"] = None
             return [found]
-    from ..cli.search import CATCH_UP
 
-    search.index_pending(conn, limit=CATCH_UP)  # as `cctracker search` does: same index, same hits
+    search.index_pending(conn, limit=search.CATCH_UP)  # as `cctracker search` does: same index, same hits
     hits = search.search(conn, text, project=project, limit=100, context=False)
     sessions, order = {}, []
     for hit in hits:

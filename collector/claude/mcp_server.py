@@ -138,11 +138,10 @@ def session_for_tool(conn, session, max_turns=DEFAULT_TURNS):
 def search_for_tool(conn, query, project=None, since=None, until=None, kind=None, limit=10):
     """The same ranking as ``cctracker search`` (it catches the index up the same way)."""
     from .. import search
-    from ..cli.search import CATCH_UP
     from ..search import results
 
     try:
-        search.index_pending(conn, limit=CATCH_UP)
+        search.index_pending(conn, limit=search.CATCH_UP)
     except Exception:  # noqa: BLE001 - a read-only or busy database still searches what is indexed
         pass
     found = search.search(conn, query, project=project, since=since, until=until, kind=kind,
@@ -180,15 +179,14 @@ def errors_for_tool(conn, days=7, limit=20):
 def usage_for_tool(conn, period, since=None, until=None, project=None, start_of_week="sunday"):
     """``cctracker report <period> --json``: the same function with the same filters."""
     from ..analytics import filters as filters_mod, usage
-    from ..cli.report import resolve_project
-    from ..cli.report_usage import _day
     from ..errors import InvalidInput
 
     if period not in usage.PERIODS:
         raise InvalidInput("period", "must be one of %s" % ", ".join(usage.PERIODS))
     if start_of_week not in usage.WEEKDAYS:
         raise InvalidInput("start_of_week", "must be one of %s" % ", ".join(usage.WEEKDAYS))
-    filters = filters_mod.Filters(resolve_project(conn, project), _day("since", since), _day("until", until))
+    filters = filters_mod.Filters(filters_mod.resolve_project(conn, project), filters_mod.parse_day("since", since),
+                                  filters_mod.parse_day("until", until))
     return usage.report(conn, filters, period, start_of_week=start_of_week)
 
 

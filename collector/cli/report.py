@@ -4,7 +4,6 @@ project or model. A thin skin over ``collector.analytics``."""
 import click
 
 from ..analytics import breakdown, filters as filters_mod, metrics, tokens
-from ..errors import InvalidInput
 from ..sessions import ref
 from ..storage import db
 from ..times import local
@@ -112,18 +111,6 @@ def _table_rows(by, found, prefixes=None):
             for r in found]
 
 
-def resolve_project(conn, project):
-    """A project id from an id or a name/path given on the command line."""
-    if project is None:
-        return None
-    if project.isdigit():
-        return int(project)
-    found = db.rows(conn, "select id from projects where name = ? or path = ?", (project, project))
-    if len(found) != 1:
-        raise InvalidInput("project", "no single project named %r" % project)
-    return found[0]["id"]
-
-
 def _time_options(fn):
     for option in reversed([
         click.option("--by", "by", type=click.Choice(breakdown.BY), default="day", show_default=True,
@@ -161,7 +148,7 @@ def time_command(by, days, start_date, end_date, project, agent, as_json):
 def time_report(by, days, start_date, end_date, project, as_json, agent=None):
     config = load_config()
     conn = db.connect(config.db_path)
-    filters = filters_mod.parse(project_id=resolve_project(conn, project), start_date=start_date,
+    filters = filters_mod.parse(project_id=filters_mod.resolve_project(conn, project), start_date=start_date,
                                 end_date=end_date, days=days, default_days=filters_mod.DEFAULT_DAYS,
                                 agent=agent)
     summary = metrics.summary(conn, filters)

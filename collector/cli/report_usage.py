@@ -2,17 +2,15 @@
 ccusage prints them (same columns, same ``--json`` field names), over all history by default.
 """
 
-import datetime
 import re
 
 import click
 
 from ..analytics import filters as filters_mod, usage
-from ..errors import InvalidInput
 from ..sessions import ref
 from ..storage import db
 from .base import echo_json, guard, load_config
-from .report import report, resolve_project
+from .report import report
 
 #: Tables never get wider than this, whatever the terminal (ccusage's compact width).
 MAX_WIDTH = 100
@@ -21,19 +19,6 @@ NUMBERS = [("Input", "inputTokens"), ("Output", "outputTokens"), ("Cache Create"
 LABEL = {"daily": "Date", "weekly": "Week", "monthly": "Month", "session": "Session", "model": "Model",
          "project": "Project", "agent": "Agent"}
 _DATE_SUFFIX = re.compile(r"-\d{8}$")
-
-
-def _day(field, value):
-    """YYYYMMDD (ccusage's form) or YYYY-MM-DD to YYYY-MM-DD; InvalidInput naming the option."""
-    if value is None:
-        return None
-    text = value.strip()
-    if re.fullmatch(r"\d{8}", text):
-        text = "%s-%s-%s" % (text[:4], text[4:6], text[6:])
-    try:
-        return datetime.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise InvalidInput(field, "must be a day like 20260302 or 2026-03-02") from None
 
 
 def short_model(name):
@@ -106,8 +91,8 @@ def render(period, data, breakdown):
 def _run(period, since, until, project, breakdown, as_json, start_of_week, agent=None):
     config = load_config()
     conn = db.connect(config.db_path)
-    since, until = _day("since", since), _day("until", until)
-    filters = filters_mod.Filters(resolve_project(conn, project), since, until,
+    since, until = filters_mod.parse_day("since", since), filters_mod.parse_day("until", until)
+    filters = filters_mod.Filters(filters_mod.resolve_project(conn, project), since, until,
                                   filters_mod.parse_agent(agent))
     data = usage.report(conn, filters, period, start_of_week=start_of_week)
     if period == "session":

@@ -4,9 +4,6 @@ import click
 
 from .base import cli, echo_json, fail, guard, load_config
 
-#: Before searching, the CLI indexes at most this many waiting documents and
-#: vectors (about a second of work): ``cctracker serve`` does the rest.
-CATCH_UP = 2000
 
 
 def _connect():
@@ -46,7 +43,7 @@ def search_command(query, project, session, since, until, kind, model, agent, li
     from ..search import results
 
     conn = _connect()
-    search.index_pending(conn, limit=CATCH_UP)
+    search.index_pending(conn, limit=search.CATCH_UP)
     found = search.search(conn, query, project=project, session=session, since=since,
                           until=until, kind=kind, model=model, limit=limit, trivial=trivial,
                           agent=agent)

@@ -33,7 +33,7 @@ FORMATS = ("md", "html")
 def sessions_for(conn, *, session=None, project=None, since=None, until=None):
     """Session ids to export, oldest first: one session (a reference), or those of a
     project and/or started within local days ``since``..``until`` (YYYY-MM-DD, included)."""
-    from .tabular import parse_date, resolve_projects
+    from ..analytics.filters import parse_date, resolve_projects
 
     if session is not None:
         if project or since or until:

@@ -7,14 +7,13 @@ database has them, so an export shows the same numbers as the dashboard.
 """
 
 import csv
-import datetime
 import os
-import re
 import tempfile
 
 import apsw.ext
 import orjson
 
+from ..analytics.filters import parse_date, resolve_projects
 from ..errors import InvalidInput
 from ..times import local
 
@@ -24,7 +23,6 @@ WHATS = ("sessions", "messages", "tools", "commits")
 #: Exported files hold prompts and code: readable by their owner only.
 FILE_MODE = 0o600
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 _MESSAGES = """
 select m.id as message_id, m.session_id, s.session_uuid, s.project_id, m.turn_id, m.agent_id,
@@ -59,31 +57,6 @@ SOURCES = {
 
 #: The ``type`` of each record when several kinds share one NDJSON stream.
 RECORD_TYPES = {"sessions": "session", "messages": "message", "tools": "tool", "commits": "commit"}
-
-
-def parse_date(text, field):
-    """A ``YYYY-MM-DD`` date, or InvalidInput naming the field."""
-    if text is None:
-        return None
-    if not _DATE.match(text):
-        raise InvalidInput(field, "expected a date as YYYY-MM-DD, got %r" % text)
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(field, "%r is not a real date" % text) from None
-
-
-def resolve_projects(conn, project):
-    """Project ids for a name or an id; InvalidInput when none matches."""
-    if project is None:
-        return None
-    text = str(project).strip()
-    ids = [r[0] for r in conn.execute("select id from projects where name = ? or path = ?", (text, text))]
-    if not ids and text.isdigit():
-        ids = [r[0] for r in conn.execute("select id from projects where id = ?", (int(text),))]
-    if not ids:
-        raise InvalidInput("project", "no project named %r" % text)
-    return ids
 
 
 def _has(conn, name):

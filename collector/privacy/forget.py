@@ -19,7 +19,7 @@ import time
 from cctracker_client import spool, spool_read
 
 from ..errors import InvalidInput, NotFound
-from ..export.tabular import parse_date, resolve_projects
+from ..analytics.filters import parse_date, resolve_projects
 from ..storage import db, rollups
 from ..times import local
 from ..transcripts import archive

@@ -47,6 +47,10 @@ __all__ = ["search", "index_pending", "status", "reindex", "InvalidInput"]
 
 ALL_PATHS = ("bm25", "vector", "trigram", "like")
 
+#: Before searching, the CLI, ``resume`` and the MCP server index at most this many waiting
+#: documents and vectors (about a second of work): ``cctracker serve`` does the rest.
+CATCH_UP = 2000
+
 
 def search(conn, query, *, project=None, project_id=None, session=None, session_id=None,
            since=None, until=None, kind=None, model=None, limit=query_mod.DEFAULT_LIMIT,
