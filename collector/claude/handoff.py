@@ -8,12 +8,12 @@ transcript back where Claude Code reads it; ``resume_command`` is the
 
 import os
 import re
-import time
 
 from .. import search
 from ..errors import CCTrackerError, InvalidInput, NotFound
 from ..sessions import ref as sessionref
 from ..storage import db
+from ..times import utc
 from ..transcripts import archive
 
 _UUIDISH = re.compile(r"^[0-9a-fA-F]{4,8}(-[0-9a-fA-F]{0,12}){0,4}$")
@@ -155,7 +155,7 @@ def restore(conn, session, target_dir=None, overwrite=False, environ=None):
                 " values (?, ?, ?, ?, ?, ?) on conflict(path) do update set offset = excluded.offset,"
                 " size = excluded.size, mtime = excluded.mtime",
                 (path, uuid, st.st_size, st.st_size, st.st_mtime,
-                 time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime())))
+                 utc.now()))
     return written
 
 

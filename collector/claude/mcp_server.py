@@ -161,8 +161,9 @@ def search_for_tool(conn, query, project=None, since=None, until=None, kind=None
 
 def errors_for_tool(conn, days=7, limit=20):
     """Tool failures that recur: grouped by tool and the error's first line, most frequent first."""
-    since = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=days)).strftime(
-        "%Y-%m-%dT%H:%M:%S.000000Z")
+    from ..times import utc
+
+    since = utc.format(datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=days))
     rows = conn.execute(
         "select t.tool_name, substr(t.error, 1, instr(t.error || char(10), char(10)) - 1) as line,"
         " count(*), count(distinct t.session_id), min(t.started_at), max(t.started_at),"

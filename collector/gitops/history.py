@@ -9,7 +9,8 @@ they merge, so totals are not counted twice.
 import os
 import re
 import subprocess
-import time
+
+from ..times import utc
 
 #: ``git log`` over a long window of a big repository can take a while, but
 #: a hung network filesystem must not stall the drain for good.
@@ -19,10 +20,6 @@ _CLAUDE_TRAILER = re.compile(r"(?im)^co-authored-by:.*(?:\bclaude\b|noreply@anth
 
 _FIELDS = ("sha", "parents", "author_name", "author_email", "committed", "message")
 _LOG_FORMAT = "%x1e" + "%x1f".join(("%H", "%P", "%an", "%ae", "%ct", "%B")) + "%x1f"
-
-
-def _iso(epoch):
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(epoch)) + ".000000Z"
 
 
 def _git_date(text):
@@ -85,7 +82,7 @@ def parse_log(output):
             old = files.get(path, (0, 0))
             files[path] = (old[0] + added, old[1] + removed)
         commit.update(
-            committed_at=_iso(int(commit["committed"])),
+            committed_at=utc.from_epoch(int(commit["committed"])),
             subject=message.split("\n", 1)[0],
             message=message,
             files=files,

@@ -15,7 +15,7 @@ import random
 
 from ..sessions import store
 from ..storage import db, rollups
-from ..times import local
+from ..times import local, utc
 
 #: Waiting for the user up to this long counts as thinking (the config default).
 THINK_SECONDS = 300.0
@@ -113,7 +113,7 @@ BASH_COMMANDS = ["pytest -q", "npm test", "git status", "git diff --stat", "ruff
 
 
 def iso(t):
-    return t.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return utc.format(t)
 
 
 def _weighted(rng, pairs):

@@ -58,6 +58,11 @@ def now():
     return format(datetime.now(timezone.utc))
 
 
+def from_epoch(seconds):
+    """Seconds since the epoch (git's ``%ct``, a file's mtime) as stored-time text."""
+    return format(datetime.fromtimestamp(seconds, timezone.utc))
+
+
 def seconds_between(start, end):
     """Seconds from one stored time to another (0.0 when either is unknown)."""
     a, b = parse(start), parse(end)
