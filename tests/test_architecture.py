@@ -133,3 +133,57 @@ def test_only_the_spool_owner_locks_the_spool():
         for path in sorted((ROOT / package).rglob("*.py")):
             text = path.read_text()
             assert "fcntl" not in text and "LOCK_NAME" not in text and "events.lock" not in text, path
+
+
+#: The only modules at the top of collector/: settings and the domain errors every layer raises.
+TOP_LEVEL = {"__init__.py", "config.py", "errors.py"}
+
+#: The entry layers (processes and front doors); the packages below them are the library.
+ENTRY = ("collector.ingest", "collector.api", "collector.serve", "collector.cli", "collector.claude")
+LIBRARY = ("collector.sessions", "collector.transcripts", "collector.agents", "collector.privacy",
+           "collector.storage", "collector.times", "collector.usage", "collector.analytics",
+           "collector.search", "collector.gitops", "collector.export")
+
+
+def test_the_collector_is_laid_out_by_role():
+    """Modules live in packages named for their role; each package says what it is for."""
+    top = {p.name for p in (ROOT / "collector").glob("*.py")}
+    assert top == TOP_LEVEL, top - TOP_LEVEL
+    for folder in sorted(p for p in (ROOT / "collector").iterdir() if p.is_dir() and p.name != "__pycache__"):
+        if not any(folder.glob("*.py")):
+            continue  # data only (schema/views)
+        init = folder / "__init__.py"
+        assert init.is_file(), folder
+        assert ast.get_docstring(ast.parse(init.read_text())), init
+
+
+def test_the_library_never_imports_an_entry_layer():
+    """Dependencies point from the front doors (drain, API, serve, CLI, MCP) to the library, not back."""
+    modules = _modules()
+    wrong = {}
+    for name, path in modules.items():
+        if name.startswith(LIBRARY):
+            bad = {m for m in _imports(name, path, modules) if m.startswith(ENTRY)}
+            if bad:
+                wrong[name] = sorted(bad)
+    assert wrong == {}
+    assert not any(m.startswith("collector.cli") for name, path in modules.items()
+                   if not name.startswith("collector.cli") for m in _imports(name, path, modules))
+
+
+#: Stored times are ISO 8601 UTC text with microseconds, written by collector.times.utc. Others:
+#: ccusage's millisecond shape for ``blocks --json``, and the transcript time shift (not yet).
+OTHER_TIME_FORMATS = {"collector/usage/blocks.py", "collector/transcripts/store.py"}
+
+
+def test_stored_time_text_has_one_writer():
+    found = set()
+    for path in sorted((ROOT / "collector").rglob("*.py")):
+        rel = str(path.relative_to(ROOT))
+        if rel.startswith(("collector/times/", "collector/migrations/")):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    and "%Y-%m-%dT%H:%M:%S" in node.value and "strftime('" not in node.value:
+                found.add(rel)
+    assert found <= OTHER_TIME_FORMATS, found - OTHER_TIME_FORMATS
