@@ -31,11 +31,13 @@ import time
 import urllib.error
 import urllib.request
 
+from ..config import Config
 from ..storage import db
 
 
 DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8001
+#: The settings own the port (``dashboard_port``); this is its default for a bare start.
+DEFAULT_PORT = Config.dashboard_port
 
 #: Environment variable holding the access token when bound beyond loopback.
 TOKEN_ENV = "CCTRACKER_TOKEN"

@@ -13,12 +13,13 @@ import json
 import os
 import random
 
+from ..config import Config
 from ..sessions import store
 from ..storage import db, rollups
 from ..times import local, utc
 
-#: Waiting for the user up to this long counts as thinking (the config default).
-THINK_SECONDS = 300.0
+#: Waiting for the user up to this long counts as thinking (the settings' default).
+THINK_SECONDS = Config.think_threshold_seconds
 
 #: A session on a weekday holds this many turns at most; weekends are quieter.
 MAX_TURNS = 14
